@@ -1,0 +1,36 @@
+# One set of task scripts; CI calls `make test` as is. Everything starts from nothing.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test test-fast lint bench bench-full soak clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/piggy-elt demo
+
+test: install
+	$(BIN)/python -m pytest -m "not soak"
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench --quick
+
+bench-full: install
+	$(BIN)/python -m bench
+
+soak: install
+	$(BIN)/python -m pytest -m soak
+
+clean:
+	rm -rf $(VENV) .sandbox exports piggy.duckdb dbt_project/target dbt_project/logs

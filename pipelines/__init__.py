@@ -1,0 +1,1 @@
+"""Entry points of piggy-elt: the `piggy-elt` CLI and the pipeline runs it starts."""

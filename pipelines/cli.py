@@ -1,0 +1,47 @@
+"""The `piggy-elt` command line: one Typer app, one module per command group.
+
+Errors the user can act on (bad config, missing secrets, a wrong argument) print one line and exit
+non-zero; the traceback appears only with `--debug`, so a log never shows internals by accident.
+"""
+
+import sys
+
+import typer
+
+from pipelines.commands import demo, export, payouts, run, sandbox, transform
+from pipelines.errors import describe_error
+
+app = typer.Typer(
+    name="piggy-elt",
+    help="Load Piggy (Leat) loyalty data into your warehouse, model it with dbt, act on it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+_debug = {"enabled": False}
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+) -> None:
+    _debug["enabled"] = debug
+
+
+for command_group in (sandbox, run, transform, export, payouts, demo):
+    command_group.register(app)
+
+
+def main() -> None:
+    """Console-script entry: run the app, turning known failures into one clear line."""
+    try:
+        app(standalone_mode=False)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the one place that decides how failures are shown
+        if _debug["enabled"] or "--debug" in sys.argv:
+            raise
+        message = describe_error(exc)
+        typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+        raise SystemExit(1) from None
