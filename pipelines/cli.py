@@ -7,6 +7,7 @@ non-zero; the traceback appears only with `--debug`, so a log never shows intern
 import sys
 
 import typer
+from typer.exceptions import TyperException
 
 from pipelines.commands import demo, export, payouts, run, sandbox, transform
 from pipelines.errors import describe_error
@@ -36,12 +37,22 @@ for command_group in (sandbox, run, transform, export, payouts, demo):
 def main() -> None:
     """Console-script entry: run the app, turning known failures into one clear line."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except SystemExit:
         raise
+    except typer.Abort:
+        typer.secho("aborted", fg=typer.colors.RED, err=True)
+        raise SystemExit(130) from None
+    except TyperException as exc:
+        if not hasattr(exc, "show"):
+            raise
+        exc.show()
+        raise SystemExit(getattr(exc, "exit_code", 2)) from None
     except Exception as exc:  # noqa: BLE001 - the one place that decides how failures are shown
         if _debug["enabled"] or "--debug" in sys.argv:
             raise
         message = describe_error(exc)
         typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
         raise SystemExit(1) from None
+    if isinstance(result, int) and result:
+        raise SystemExit(result)

@@ -1,10 +1,8 @@
 """Turn any failure into the one line a user needs to fix it.
 
-dlt wraps errors raised inside a resource in `PipelineStepFailed`, several levels deep; the cause the
-user can act on is at the bottom of that chain, so we unwrap it before printing.
+dlt wraps errors raised inside a resource in `PipelineStepFailed`, several levels deep; the cause
+the user can act on is at the bottom of that chain, so we unwrap it before printing.
 """
-
-import click
 
 from piggy_source.exceptions import PiggyError
 
@@ -14,7 +12,7 @@ class CliError(Exception):
 
 
 def root_cause(exc: BaseException) -> BaseException:
-    """Follow `__cause__`/`__context__` down to the first error we raised on purpose, else the last."""
+    """Follow `__cause__`/`__context__` to the first error we raised on purpose, else the last."""
     seen: set[int] = set()
     current: BaseException | None = exc
     deepest = exc
@@ -28,9 +26,7 @@ def root_cause(exc: BaseException) -> BaseException:
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line: our own errors verbatim, click usage errors as click phrases them, others typed."""
-    if isinstance(exc, click.exceptions.ClickException):
-        return exc.format_message()
+    """One line: our own errors verbatim, anything else by its type and first line."""
     cause = root_cause(exc)
     if isinstance(cause, PiggyError | CliError):
         return str(cause)
