@@ -1,0 +1,55 @@
+"""Shared fixtures: a sandbox Piggy API on a free loopback port, for every test directory.
+
+`sandbox` is one read-only account for the whole session (scale 300, seed 7, no faults); it refuses
+changes. `make_sandbox(**options)` starts a private one (its own copy of the data, its own port) for
+tests that mutate the account, inject faults or limit the budget; it stops when the test ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+
+import pytest
+
+from piggy_sandbox import Sandbox, SandboxConfig, run_sandbox
+
+SESSION_SCALE = 300
+SESSION_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def sandbox_data_dir(tmp_path_factory: pytest.TempPathFactory):
+    """One data dir for the session, so every sandbox of the same seed and scale reuses its data."""
+    return tmp_path_factory.mktemp("sandbox-data")
+
+
+@pytest.fixture(scope="session")
+def sandbox(sandbox_data_dir) -> Iterator[Sandbox]:
+    """The session's shared sandbox: scale 300, seed 7, no faults, no budget.
+
+    It refuses writes and control changes (403, code 7011), so no test can leak state into
+    another; use `make_sandbox` to change an account.
+    """
+    config = SandboxConfig(scale=SESSION_SCALE, seed=SESSION_SEED, data_dir=sandbox_data_dir,
+                           read_only=True)
+    with run_sandbox(config) as running:
+        yield running
+
+
+@pytest.fixture
+def make_sandbox(sandbox_data_dir) -> Iterator[Callable[..., Sandbox]]:
+    """Factory: `make_sandbox(scale=..., fault_rate=..., rate_limit=...)` -> a private sandbox.
+
+    Generated data is cached per seed and scale across the session; each sandbox serves its own
+    copy, so mutations never reach other tests.
+    """
+    with ExitStack() as stack:
+
+        def start(**options: object) -> Sandbox:
+            options.setdefault("scale", SESSION_SCALE)
+            options.setdefault("seed", SESSION_SEED)
+            options.setdefault("data_dir", sandbox_data_dir)
+            return stack.enter_context(run_sandbox(SandboxConfig(), **options))
+
+        yield start
