@@ -45,12 +45,12 @@ def write_demo_config(folder: Path, base_url: str) -> None:
     settings = folder / ".dlt"
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "config.toml").write_text(
-        "[runtime]\nlog_level = \"WARNING\"\ndlthub_telemetry = false\n\n"
-        f"[sources.piggy]\nbase_url = \"{base_url}\"\n\n"
+        '[runtime]\nlog_level = "WARNING"\ndlthub_telemetry = false\n\n'
+        f'[sources.piggy]\nbase_url = "{base_url}"\n\n'
         "[normalize.parquet_normalizer]\nadd_dlt_id = true\n\n"
-        "[exports]\noutput_dir = \"exports\"\n"
+        '[exports]\noutput_dir = "exports"\n'
     )
-    (settings / "secrets.toml").write_text(f"[sources.piggy]\napi_key = \"{SANDBOX_TOKEN}\"\n")
+    (settings / "secrets.toml").write_text(f'[sources.piggy]\napi_key = "{SANDBOX_TOKEN}"\n')
 
 
 def wait_until_serving(base_url: str, server: subprocess.Popen, timeout: float = 300.0) -> None:
@@ -112,9 +112,20 @@ def demo(
     base_url = f"http://127.0.0.1:{port}"
     write_demo_config(folder, base_url)
     server = subprocess.Popen(
-        cli_command("sandbox", "serve", "--port", str(port), "--scale", str(scale),
-                    "--seed", str(seed), "--data-dir", ".sandbox"),
-        cwd=folder, stdout=subprocess.DEVNULL,
+        cli_command(
+            "sandbox",
+            "serve",
+            "--port",
+            str(port),
+            "--scale",
+            str(scale),
+            "--seed",
+            str(seed),
+            "--data-dir",
+            ".sandbox",
+        ),
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
     )
     try:
         console.rule(f"[bold]sandbox: {scale} contacts, seed {seed}")
