@@ -1,7 +1,146 @@
-"""The `run` command group (being built)."""
+"""The `run` and `status` commands: load Piggy into the warehouse, and say what is loaded."""
+
+from datetime import UTC, datetime
 
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from piggy_source.stats import ResourceStats
+from pipelines.errors import CliError
+from pipelines.load_status import PipelineStatus, read_status
+from pipelines.loading import DEFAULT_DATASET, LoadSummary, run_load
+
+PROGRESS_FIELDS = (
+    "{task.description:<22} {task.fields[pages]:>6} pages {task.fields[rows]:>9} rows "
+    "{task.fields[rps]:>6.1f} req/s {task.fields[retries]:>4} retries "
+    "{task.fields[throttled]:>4} 429s"
+)
+
+
+def parse_day(text: str | None, flag: str) -> datetime | None:
+    """`YYYY-MM-DD` (or a full ISO 8601 time) as a UTC moment; anything else is a usage error."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"{flag} {text!r} is not a date: use YYYY-MM-DD") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def split_names(text: str | None) -> list[str] | None:
+    return [name.strip() for name in text.split(",") if name.strip()] if text else None
+
+
+def run(
+    resources: str = typer.Option(None, "--resources", help="Comma-separated resources."),
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="Reload everything."),
+    refresh: str = typer.Option(None, "--refresh", help="Reload one resource from scratch."),
+    start_date: str = typer.Option(None, "--start-date", help="Backfill from (YYYY-MM-DD)."),
+    end_date: str = typer.Option(None, "--end-date", help="Backfill until, excluded."),
+    destination: str = typer.Option("duckdb", "--destination", help="dlt destination."),
+    dataset: str = typer.Option(DEFAULT_DATASET, "--dataset", help="Raw dataset (schema)."),
+    pipeline_name: str = typer.Option("piggy", "--pipeline-name", help="dlt pipeline name."),
+    base_url: str = typer.Option(None, "--base-url", help="Piggy API base URL."),
+) -> None:
+    """Load Piggy into the warehouse: incremental by default, with progress per resource.
+
+    Progress shows on a terminal only and clears when the run ends, so an error stays one line
+    and logs of scheduled runs hold only the summary.
+    """
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn(PROGRESS_FIELDS),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def show(resource: str, stats: ResourceStats) -> None:
+            if resource not in tasks:
+                tasks[resource] = progress.add_task(resource, total=None, **_fields(stats))
+            progress.update(tasks[resource], **_fields(stats))
+
+        summary = run_load(
+            split_names(resources),
+            destination=destination,
+            dataset_name=dataset,
+            pipeline_name=pipeline_name,
+            base_url=base_url,
+            full_refresh=full_refresh,
+            refresh=refresh,
+            start_date=parse_day(start_date, "--start-date"),
+            end_date=parse_day(end_date, "--end-date"),
+            listener=show,
+        )
+    Console().print(summary_table(summary))
+
+
+def _fields(stats: ResourceStats) -> dict[str, float]:
+    return {
+        "pages": stats.pages,
+        "rows": stats.rows,
+        "rps": stats.requests_per_second(),
+        "retries": stats.retries,
+        "throttled": stats.throttled,
+    }
+
+
+def summary_table(summary: LoadSummary) -> Table:
+    table = Table(
+        title=f"{summary.rows} rows into {summary.destination} dataset {summary.dataset_name!r} "
+        f"in {summary.duration_seconds:.1f}s ({summary.rows_per_second:,.0f} rows/s)"
+    )
+    for column in ("resource", "pages", "rows", "quarantined", "requests", "retries", "429s"):
+        table.add_column(column, justify="left" if column == "resource" else "right")
+    for name, stats in summary.resources.items():
+        table.add_row(
+            name,
+            *map(
+                str,
+                (
+                    stats.pages,
+                    stats.rows,
+                    stats.quarantined,
+                    stats.requests,
+                    stats.retries,
+                    stats.throttled,
+                ),
+            ),
+        )
+    return table
+
+
+def status(
+    pipeline_name: str = typer.Option("piggy", "--pipeline-name", help="dlt pipeline name."),
+    destination: str = typer.Option(None, "--destination", help="Override the destination."),
+) -> None:
+    """Per raw table: rows loaded and the saved cursor; then the most recent loads."""
+    Console().print(*status_tables(read_status(pipeline_name, destination=destination)))
+
+
+def status_tables(report: PipelineStatus) -> tuple[Table, Table]:
+    tables = Table(title=f"pipeline {report.pipeline_name!r}, dataset {report.dataset_name!r}")
+    for column in ("table", "rows", "created_at cursor"):
+        tables.add_column(column)
+    for entry in report.tables:
+        tables.add_row(entry.table, str(entry.rows), entry.cursor or "-")
+    loads = Table(title="recent loads")
+    for column in ("load id", "status", "loaded at"):
+        loads.add_column(column)
+    for load in report.loads:
+        loads.add_row(
+            load.load_id, "done" if load.status == 0 else str(load.status), str(load.inserted_at)
+        )
+    return tables, loads
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the CLI."""
+    """Add `run` and `status` to the CLI."""
+    app.command("run")(run)
+    app.command("status")(status)

@@ -1,0 +1,164 @@
+"""One load of Piggy into a warehouse: the entry point the CLI, the demo and the benchmarks share.
+
+It checks the arguments before anything runs (so a typo costs nothing), holds a lock so two runs
+of the same pipeline never interleave, and returns a summary of what was read and loaded.
+"""
+
+import fcntl
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import dlt
+
+from piggy_source import RESOURCE_NAMES, piggy_source
+from piggy_source.stats import Listener, ResourceStats, RunStats
+from pipelines.errors import CliError
+
+DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
+DEFAULT_DATASET = "piggy_raw"
+"""Not `piggy`: DuckDB names the catalog of `piggy.duckdb` `piggy`, and a schema of the same name
+makes dlt's unqualified `piggy.<table>` ambiguous (DuckDB 2 refuses it with a Binder Error)."""
+
+
+@dataclass
+class LoadSummary:
+    """What one run read (per resource) and how long it took."""
+
+    pipeline_name: str
+    dataset_name: str
+    destination: str
+    load_ids: list[str]
+    duration_seconds: float
+    resources: dict[str, ResourceStats] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(stats.rows for stats in self.resources.values())
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.duration_seconds if self.duration_seconds > 0 else 0.0
+
+
+def check_resources(names: Sequence[str] | None) -> list[str] | None:
+    """Unknown names are a typo to fix before any request is made."""
+    if not names:
+        return None
+    unknown = [name for name in names if name not in RESOURCE_NAMES]
+    if unknown:
+        raise CliError(
+            f"unknown resource {', '.join(unknown)}: choose from {', '.join(RESOURCE_NAMES)}"
+        )
+    return list(names)
+
+
+def check_window(start: datetime | None, end: datetime | None) -> None:
+    if (start is None) != (end is None):
+        raise CliError("a backfill needs both --start-date and --end-date")
+    if start is not None and end is not None and start >= end:
+        raise CliError(f"--start-date {start.date()} must be before --end-date {end.date()}")
+
+
+def make_destination(destination: str, duckdb_path: str | Path | None = None) -> Any:
+    """dlt's destination by name; only the default DuckDB takes a file path here."""
+    if destination not in DESTINATIONS:
+        raise CliError(f"unknown destination {destination}: choose from {', '.join(DESTINATIONS)}")
+    if destination == "duckdb" and duckdb_path is not None:
+        return dlt.destinations.duckdb(credentials=str(duckdb_path))
+    return destination
+
+
+def make_pipeline(
+    pipeline_name: str = "piggy",
+    dataset_name: str = DEFAULT_DATASET,
+    destination: str = "duckdb",
+    duckdb_path: str | Path | None = None,
+    pipelines_dir: str | Path | None = None,
+) -> dlt.Pipeline:
+    return dlt.pipeline(
+        pipeline_name=pipeline_name,
+        destination=make_destination(destination, duckdb_path),
+        dataset_name=dataset_name,
+        pipelines_dir=str(pipelines_dir) if pipelines_dir else None,
+    )
+
+
+def use_dlt_columns_on_arrow() -> None:
+    """Arrow pages get dlt's `_dlt_id` (scd2 needs one) and `_dlt_load_id` (docs/raw-tables.md)
+    even when run outside the project directory, where `.dlt/config.toml` is not found."""
+    dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
+    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
+
+
+@contextmanager
+def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
+    """Refuse a second run of the same pipeline while one is loading; the OS frees the lock on
+    exit, so a killed run never leaves a stale lock behind."""
+    lock_path = Path(pipeline.pipelines_dir) / f".{pipeline.pipeline_name}.run.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CliError(
+                f"another piggy-elt run is loading pipeline {pipeline.pipeline_name!r}; "
+                "wait for it to finish, then run again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def run_load(
+    resources: Sequence[str] | None = None,
+    *,
+    destination: str = "duckdb",
+    dataset_name: str = DEFAULT_DATASET,
+    pipeline_name: str = "piggy",
+    duckdb_path: str | Path | None = None,
+    pipelines_dir: str | Path | None = None,
+    base_url: str | None = None,
+    full_refresh: bool = False,
+    refresh: str | None = None,
+    start_date: datetime | None = None,
+    end_date: datetime | None = None,
+    listener: Listener | None = None,
+    **source_options: Any,
+) -> LoadSummary:
+    """Load the chosen resources (all by default) and return what was read.
+
+    `refresh` reloads one resource from scratch (its tables and cursor dropped) and leaves the
+    others alone; `full_refresh` does that for every resource. A backfill window
+    (`start_date`/`end_date`) loads that window without moving any saved cursor.
+    """
+    selected = check_resources(resources)
+    check_window(start_date, end_date)
+    if refresh is not None:
+        check_resources([refresh])
+        selected = [refresh]
+    use_dlt_columns_on_arrow()
+    pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
+    stats = RunStats(listener)
+    if base_url is not None:
+        source_options["base_url"] = base_url
+    source = piggy_source(start_date=start_date, end_date=end_date, stats=stats, **source_options)
+    if selected:
+        source = source.with_resources(*selected)
+    mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
+    started = time.monotonic()
+    with exclusive_run(pipeline):
+        info = pipeline.run(source, loader_file_format="parquet", refresh=mode)
+    return LoadSummary(
+        pipeline_name=pipeline_name,
+        dataset_name=dataset_name,
+        destination=destination,
+        load_ids=list(info.loads_ids),
+        duration_seconds=time.monotonic() - started,
+        resources=dict(stats.resources),
+    )
