@@ -1,7 +1,71 @@
-"""The `export` command group (being built)."""
+"""`piggy-elt export`: segment marts to files and marketing targets, only what changed."""
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.exports.audit import RunContext
+from pipelines.exports.freshness import check_freshness, require_fresh
+from pipelines.exports.runner import ExportResult, export_segment
+from pipelines.exports.settings import load_settings
+from pipelines.exports.warehouse import actions_pipeline, finish_pending
+
+
+def export(
+    segment: Annotated[
+        list[str] | None,
+        typer.Option("--segment", "-s", help="Segment mart to export (repeatable)."),
+    ] = None,
+    full: Annotated[bool, typer.Option(help="Send every member, not only the changes.")] = False,
+    allow_stale: Annotated[
+        bool, typer.Option(help="Export even when mart_resource_freshness is over the limit.")
+    ] = False,
+    output_dir: Annotated[
+        Path | None, typer.Option(help="Where the files go (default: exports.output_dir).")
+    ] = None,
+    pipeline_name: Annotated[str, typer.Option(help="The loading dlt pipeline.")] = "piggy",
+    actor: Annotated[str | None, typer.Option(help="Who runs this, for the audit.")] = None,
+) -> None:
+    """Write each segment to CSV/Parquet with a manifest and push the changes to the targets."""
+    settings = load_settings()
+    if output_dir is not None:
+        settings.output_dir = output_dir
+    pipeline = actions_pipeline(pipeline_name)
+    finish_pending(pipeline)
+    context = RunContext.start(actor, "export --full" if full else "export")
+    now = dt.datetime.now(dt.UTC)
+    freshness = check_freshness(pipeline, settings.required_resources, settings.max_age_hours, now)
+    if not allow_stale:
+        require_fresh(freshness, settings.max_age_hours)
+    results = [
+        export_segment(pipeline, settings, name, freshness, context, full=full)
+        for name in (segment or settings.segments)
+    ]
+    _print_summary(results, settings.output_dir)
+
+
+def _print_summary(results: list[ExportResult], output_dir: Path) -> None:
+    table = Table(title=f"exports written to {output_dir}/")
+    for column in ("segment", "members", "entered", "changed", "left", "sent"):
+        table.add_column(column, justify="left" if column == "segment" else "right")
+    for result in results:
+        sent = ", ".join(f"{name} {count}" for name, count in result.sent.items()) or "-"
+        counts = result.counts
+        table.add_row(
+            result.segment,
+            str(result.rows),
+            str(counts["entered"]),
+            str(counts["changed"]),
+            str(counts["left"]),
+            sent,
+        )
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the CLI."""
+    """Add `export` to the CLI."""
+    app.command("export")(export)

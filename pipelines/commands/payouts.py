@@ -1,7 +1,137 @@
-"""The `payouts` command group (being built)."""
+"""`piggy-elt payouts`: load cashback requests, review them, pay the approved ones exactly once."""
+
+import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.errors import CliError
+from pipelines.exports.audit import RunContext
+from pipelines.exports.warehouse import actions_pipeline, finish_pending
+from pipelines.payouts import review
+from pipelines.payouts.approve import PayoutRun, plan
+from pipelines.payouts.dbt_build import build_review_mart
+from pipelines.payouts.ledger import read_ledger
+from pipelines.payouts.requests import load_requests, read_requests
+from pipelines.payouts.settings import load_settings, require_shop
+from pipelines.payouts.wallet import Wallet
+
+PipelineName = Annotated[str, typer.Option(help="The loading dlt pipeline.")]
+Actor = Annotated[str | None, typer.Option(help="Who runs this, for the audit.")]
+
+payouts_app = typer.Typer(
+    help="Cashback payouts: load requests, review, approve.", no_args_is_help=True
+)
+
+
+@payouts_app.command("load-requests")
+def load_requests_command(
+    file: Annotated[Path, typer.Argument(help="CSV of cashback requests (see README).")],
+    pipeline_name: PipelineName = "piggy",
+) -> None:
+    """Check a CSV of cashback requests and merge it into the warehouse by request_id."""
+    requests = read_requests(file)
+    load_requests(actions_pipeline(pipeline_name), requests)
+    typer.echo(f"loaded {len(requests)} cashback request(s) from {file}")
+
+
+@payouts_app.command("review")
+def review_command(
+    build: Annotated[bool, typer.Option(help="Rebuild mart_payout_review with dbt first.")] = True,
+    dbt_vars: Annotated[
+        str | None,
+        typer.Option(
+            "--vars", help="dbt vars as JSON, e.g. '{\"payout_daily_cap_cents\": 50000}'."
+        ),
+    ] = None,
+    target_path: Annotated[
+        Path | None,
+        typer.Option(help="Where dbt writes its artifacts (default: dbt_project/target)."),
+    ] = None,
+    actor: Actor = None,
+    pipeline_name: PipelineName = "piggy",
+) -> None:
+    """Decide every request, write the review queue and announce it."""
+    settings = load_settings(actor)
+    pipeline = actions_pipeline(pipeline_name)
+    finish_pending(pipeline)
+    if build:
+        build_review_mart(pipeline_name, _parse_vars(dbt_vars), target_path)
+    decisions = review.read_decisions(pipeline)
+    queue_file = review.write_queue(settings.review_dir, decisions)
+    counts = review.summary(decisions)
+    typer.echo(", ".join(f"{decision} {count}" for decision, count in counts.items()))
+    typer.echo(f"review queue: {queue_file}")
+    message = review.announcement(decisions, queue_file)
+    if message and settings.slack_webhook_url:
+        context = RunContext.start(settings.actor, "payouts review")
+        review.announce(pipeline, settings.slack_webhook_url, message, context)
+        typer.echo("announced the review queue")
+
+
+@payouts_app.command("approve")
+def approve_command(
+    apply: Annotated[
+        bool, typer.Option(help="Credit the approved amounts in Piggy (default: dry run).")
+    ] = False,
+    actor: Actor = None,
+    pipeline_name: PipelineName = "piggy",
+) -> None:
+    """Show what would be paid, or with --apply pay it, each request at most once."""
+    settings = load_settings(actor)
+    pipeline = actions_pipeline(pipeline_name)
+    finish_pending(pipeline)
+    approved = [row for row in review.read_decisions(pipeline) if row["decision"] == "approve"]
+    if not apply:
+        _print_outcomes("dry run: nothing was sent", plan(approved, read_ledger(pipeline)))
+        return
+    shop_uuid = require_shop(settings)
+    context = RunContext.start(settings.actor, "payouts approve --apply")
+    with Wallet(settings) as wallet:
+        run = PayoutRun(pipeline, wallet, shop_uuid, context)
+        outcomes = run.apply(approved)
+    _print_outcomes(f"payout run {context.run_id}", outcomes)
+    still_open = [o.request_id for o in outcomes if o.result == "open"]
+    if still_open:
+        typer.secho(
+            f"{len(still_open)} payout(s) got no answer from Piggy and no booking was found; "
+            "run `piggy-elt payouts approve --apply` again to reconcile and retry them",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
+def _parse_vars(text: str | None) -> dict:
+    if not text:
+        return {}
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise CliError("--vars must be a JSON object, e.g. '{\"payout_daily_cap_cents\": 50000}'")
+    return parsed
+
+
+def _print_outcomes(title: str, outcomes: list) -> None:
+    table = Table(title=title)
+    for column in ("request", "contact", "amount (cents)", "result", "transaction"):
+        table.add_column(column)
+    for outcome in outcomes:
+        table.add_row(
+            outcome.request_id,
+            outcome.contact_uuid,
+            str(outcome.amount_cents),
+            outcome.result,
+            outcome.transaction_uuid or "-",
+        )
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the CLI."""
+    """Add the `payouts` group to the CLI."""
+    app.add_typer(payouts_app, name="payouts")

@@ -1,0 +1,145 @@
+{#-
+  One row per cashback request with the decision (approve / review / reject) and its reasons.
+  Rules live in vars, with defaults here so that a project without them still decides:
+  reject what must never be paid (unknown or deleted contact, returned order, fraud flag, bad
+  amount or currency, a second request for the same order); send to a person what might be fine
+  (not a high-value customer, over the per-contact or daily cap, a wallet balance out of range);
+  approve the rest. Caps count requests that were not rejected, in request order.
+-#}
+{%- set min_ltv_decile = var('payout_min_ltv_decile', 8) -%}
+{%- set min_spend_cents = var('payout_min_spend_cents', 50000) -%}
+{%- set contact_cap_cents = var('payout_contact_cap_cents', 5000) -%}
+{%- set contact_window_days = var('payout_contact_window_days', 30) -%}
+{%- set daily_cap_cents = var('payout_daily_cap_cents', 100000) -%}
+{%- set max_balance_cents = var('payout_max_prepaid_balance_cents', 100000) -%}
+{%- set currency = var('account_currency', 'EUR') -%}
+
+with requests as (
+    select
+        *,
+        row_number() over (
+            partition by order_reference order by requested_at, request_id
+        ) as order_request_rank
+    from {{ ref('stg_actions__cashback_requests') }}
+),
+
+contacts as (
+    select
+        contact_uuid,
+        email,
+        is_deleted,
+        credit_balance,
+        prepaid_balance_cents,
+        ltv_decile,
+        lifetime_purchase_value_cents
+    from {{ ref('dim_contacts') }}
+),
+
+checked as (
+    select
+        requests.*,
+        contacts.email,
+        contacts.ltv_decile,
+        contacts.lifetime_purchase_value_cents,
+        contacts.prepaid_balance_cents,
+        contacts.credit_balance,
+        contacts.contact_uuid is null as is_unknown_contact,
+        coalesce(contacts.is_deleted, false) as is_deleted_contact,
+        coalesce(requests.amount_cents, 0) <= 0 as is_bad_amount,
+        coalesce(requests.currency, '') <> upper('{{ currency }}') as is_wrong_currency,
+        requests.order_reference is not null and requests.order_request_rank > 1 as is_repeat_order
+    from requests
+    left join contacts on contacts.contact_uuid = requests.contact_uuid
+),
+
+rejectable as (
+    select
+        *,
+        (is_unknown_contact or is_deleted_contact or is_returned or is_fraud_flagged
+            or is_bad_amount or is_wrong_currency or is_repeat_order) as is_rejected
+    from checked
+),
+
+contact_totals as (
+    select
+        this_request.request_id,
+        sum(earlier.amount_cents) as contact_window_cents
+    from rejectable as this_request
+    inner join rejectable as earlier
+        on earlier.contact_uuid = this_request.contact_uuid
+        and not earlier.is_rejected
+        and (earlier.requested_at < this_request.requested_at
+            or (earlier.requested_at = this_request.requested_at
+                and earlier.request_id <= this_request.request_id))
+        and earlier.requested_at
+            > {{ dbt.dateadd('day', -contact_window_days, 'this_request.requested_at') }}
+    group by this_request.request_id
+),
+
+daily_totals as (
+    select
+        this_request.request_id,
+        sum(earlier.amount_cents) as day_running_cents
+    from rejectable as this_request
+    inner join rejectable as earlier
+        on {{ piggy_elt.utc_date('earlier.requested_at') }}
+            = {{ piggy_elt.utc_date('this_request.requested_at') }}
+        and not earlier.is_rejected
+        and (earlier.requested_at < this_request.requested_at
+            or (earlier.requested_at = this_request.requested_at
+                and earlier.request_id <= this_request.request_id))
+    group by this_request.request_id
+),
+
+flagged as (
+    select
+        rejectable.*,
+        coalesce(contact_totals.contact_window_cents, 0) as contact_window_cents,
+        coalesce(daily_totals.day_running_cents, 0) as day_running_cents,
+        not (coalesce(rejectable.ltv_decile, 0) >= {{ min_ltv_decile }}
+            or coalesce(rejectable.lifetime_purchase_value_cents, 0) >= {{ min_spend_cents }})
+            as is_not_high_value,
+        coalesce(contact_totals.contact_window_cents, 0) > {{ contact_cap_cents }}
+            as is_over_contact_cap,
+        coalesce(daily_totals.day_running_cents, 0) > {{ daily_cap_cents }} as is_over_daily_cap,
+        (coalesce(rejectable.prepaid_balance_cents, 0) < 0
+            or coalesce(rejectable.prepaid_balance_cents, 0) > {{ max_balance_cents }}
+            or coalesce(rejectable.credit_balance, 0) < 0) as is_balance_out_of_range
+    from rejectable
+    left join contact_totals on contact_totals.request_id = rejectable.request_id
+    left join daily_totals on daily_totals.request_id = rejectable.request_id
+)
+
+select
+    request_id,
+    contact_uuid,
+    email,
+    amount_cents,
+    currency,
+    order_reference,
+    requested_at,
+    case
+        when is_rejected then 'reject'
+        when is_not_high_value or is_over_contact_cap or is_over_daily_cap
+            or is_balance_out_of_range then 'review'
+        else 'approve'
+    end as decision,
+    rtrim({{ dbt.concat([
+        "case when is_unknown_contact then 'unknown_contact;' else '' end",
+        "case when is_deleted_contact then 'deleted_contact;' else '' end",
+        "case when is_returned then 'order_returned;' else '' end",
+        "case when is_fraud_flagged then 'fraud_flagged;' else '' end",
+        "case when is_bad_amount then 'invalid_amount;' else '' end",
+        "case when is_wrong_currency then 'wrong_currency;' else '' end",
+        "case when is_repeat_order then 'repeat_order;' else '' end",
+        "case when not is_rejected and is_not_high_value then 'not_high_value;' else '' end",
+        "case when not is_rejected and is_over_contact_cap then 'over_contact_cap;' else '' end",
+        "case when not is_rejected and is_over_daily_cap then 'over_daily_cap;' else '' end",
+        "case when not is_rejected and is_balance_out_of_range then 'balance_out_of_range;' else '' end",
+    ]) }}, ';') as reasons,
+    ltv_decile,
+    lifetime_purchase_value_cents,
+    prepaid_balance_cents,
+    contact_window_cents,
+    day_running_cents
+from flagged

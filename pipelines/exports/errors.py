@@ -1,0 +1,15 @@
+"""Export failures the user can act on; each message is one line and never holds a secret."""
+
+from pipelines.errors import CliError
+
+
+class ExportError(CliError):
+    """An export could not run as configured (missing segment, bad setting)."""
+
+
+class StaleDataError(ExportError):
+    """The warehouse is older than the configured limit; exporting would send outdated members."""
+
+
+class TargetError(ExportError):
+    """A target kept refusing a batch; nothing is recorded, so the next export resends it."""

@@ -1,0 +1,170 @@
+"""One export of one segment: read the mart, compare, write files, push, then remember.
+
+The order matters: files first (they hold the whole segment even when no target is configured),
+then the targets, then the warehouse state and the manifest. If a target fails, no state is written,
+so the next export sends the same difference again under the same idempotency keys.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import dlt
+from dlt.common.destination.exceptions import DestinationUndefinedEntity
+
+from pipelines.exports import files, shapes
+from pipelines.exports.audit import RunContext, audit_row
+from pipelines.exports.changes import MEMBER_KEY, SegmentDelta, compare, content_hash, to_send
+from pipelines.exports.errors import ExportError
+from pipelines.exports.freshness import Freshness
+from pipelines.exports.push import send_batches
+from pipelines.exports.settings import CRM, ExportSettings
+from pipelines.exports.state import previous_members, record_export
+from pipelines.exports.warehouse import ANALYTICS_DATASET, read_rows
+
+
+@dataclass
+class ExportResult:
+    """What one segment export did, for the command's summary table."""
+
+    segment: str
+    rows: int
+    counts: dict[str, int]
+    sent: dict[str, int]
+    manifest: dict[str, Any]
+
+
+def read_segment(pipeline: dlt.Pipeline, segment: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The segment mart's columns and members, in a stable order."""
+    try:
+        columns, rows = read_rows(pipeline, ANALYTICS_DATASET, segment, f"ORDER BY {MEMBER_KEY}")
+    except DestinationUndefinedEntity:
+        raise ExportError(
+            f"segment '{segment}' not found in {ANALYTICS_DATASET}: run `piggy-elt transform` "
+            "first, or fix exports.segments"
+        ) from None
+    if MEMBER_KEY not in columns:
+        raise ExportError(f"segment '{segment}' has no {MEMBER_KEY} column to key its members on")
+    return columns, rows
+
+
+def export_segment(
+    pipeline: dlt.Pipeline,
+    settings: ExportSettings,
+    segment: str,
+    freshness: Freshness,
+    context: RunContext,
+    full: bool = False,
+) -> ExportResult:
+    """Export one segment end to end; see the module docstring for the order of the steps."""
+    now = dt.datetime.now(dt.UTC)
+    columns, rows = read_segment(pipeline, segment)
+    previous = previous_members(pipeline, segment)
+    delta = compare(rows, previous)
+    changes = to_send(delta, full)
+    directory = settings.output_dir / segment
+    files.write_table(directory, segment, columns, rows)
+    files.write_delta(directory, columns, changes)
+    base = content_hash({key: member["fingerprint"] for key, member in previous.items()})
+    sent = _push(settings, segment, delta, changes, full, scope=f"{segment}:{base}")
+    run = _run_record(segment, delta, full, freshness, now, sent, len(rows))
+    record_export(pipeline, segment, delta, run, _audit(context, segment, run["mode"], sent))
+    manifest = _manifest(run, delta, columns, directory)
+    files.write_manifest(directory, manifest)
+    return ExportResult(segment, len(rows), delta.counts, _member_totals(sent), manifest)
+
+
+def _push(
+    settings: ExportSettings,
+    segment: str,
+    delta: SegmentDelta,
+    changes: list,
+    full: bool,
+    scope: str,
+) -> dict[str, list]:
+    if not changes:
+        return {}
+    content = content_hash(delta.current)
+    mode = "full" if full else "delta"
+    sent = {}
+    for name, receiver in settings.receivers.items():
+        if name == CRM:
+            bodies = shapes.crm_bodies(segment, changes, settings.batch_size)
+        else:
+            bodies = shapes.webhook_bodies(segment, mode, content, changes, settings.batch_size)
+        sent[name] = send_batches(receiver, bodies, f"{name}:{mode}:{scope}", shapes.members_in)
+    return sent
+
+
+def _audit(context: RunContext, segment: str, mode: str, sent: dict[str, list]) -> list[dict]:
+    """One audit row per delivered batch: where it went, its key and size, the answer's status."""
+    return [
+        audit_row(
+            context,
+            "export.push",
+            segment,
+            sent={
+                "target": name,
+                "mode": mode,
+                "batch": index,
+                "members": batch.members,
+                "idempotency_key": batch.idempotency_key,
+            },
+            status_code=batch.status_code,
+            outcome="accepted",
+        )
+        for name, batches in sent.items()
+        for index, batch in enumerate(batches, start=1)
+    ]
+
+
+def _member_totals(sent: dict[str, list]) -> dict[str, int]:
+    return {name: sum(batch.members for batch in batches) for name, batches in sent.items()}
+
+
+def _run_record(
+    segment: str,
+    delta: SegmentDelta,
+    full: bool,
+    freshness: Freshness,
+    now: dt.datetime,
+    sent: dict[str, list],
+    rows: int,
+) -> dict[str, Any]:
+    counts = delta.counts
+    return {
+        "export_id": f"{segment}-{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}",
+        "segment": segment,
+        "mode": "full" if full else "delta",
+        "exported_at": now,
+        "rows": rows,
+        "entered": counts["entered"],
+        "changed": counts["changed"],
+        "left": counts["left"],
+        "content_hash": content_hash(delta.current),
+        "data_watermark": freshness.data_watermark,
+        "targets": {
+            name: {"batches": len(batches), "keys": [b.idempotency_key for b in batches]}
+            for name, batches in sent.items()
+        },
+    }
+
+
+def _manifest(
+    run: dict[str, Any], delta: SegmentDelta, columns: list[str], directory: Any
+) -> dict[str, Any]:
+    segment = run["segment"]
+    return {
+        "segment": segment,
+        "export_id": run["export_id"],
+        "exported_at": run["exported_at"].isoformat(),
+        "mode": run["mode"],
+        "rows": run["rows"],
+        "data_watermark": run["data_watermark"].isoformat() if run["data_watermark"] else None,
+        "content_hash": run["content_hash"],
+        "delta": delta.counts,
+        "columns": columns,
+        "files": [f"{segment}.csv", f"{segment}.parquet", "delta.csv", "delta.parquet"],
+        "targets": run["targets"],
+    }

@@ -1,0 +1,104 @@
+"""Read and write the warehouse through dlt, so exports and payouts run on any dlt destination.
+
+Our own tables (export state, payout ledger, audit, cashback requests) are loaded by a dlt
+pipeline of their own into `piggy_actions`, a dataset beside the raw one in the same
+warehouse: apart, so our loads never count as raw loads in `_dlt_loads` (which dbt reads for
+freshness) and never touch the source's schema. dbt marts are read from the analytics dataset
+through the same pipeline's SQL client. Nothing here assumes DuckDB.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import dlt
+from dlt.common.destination import Destination
+from dlt.common.destination.exceptions import DestinationUndefinedEntity
+from dlt.destinations.sql_client import SqlClientBase
+from dlt.pipeline.exceptions import CannotRestorePipelineException
+
+from pipelines.errors import CliError
+
+LOADING_PIPELINE_NAME = "piggy"
+ACTIONS_DATASET = "piggy_actions"
+ANALYTICS_DATASET = "piggy_analytics"
+
+
+def actions_pipeline(loading_pipeline: str = LOADING_PIPELINE_NAME) -> dlt.Pipeline:
+    """The pipeline that owns our action tables, on the warehouse the loading pipeline writes to.
+
+    Its destination is the loading pipeline's, with the credentials that pipeline resolves (a
+    DuckDB file named after the loading pipeline, a Postgres DSN from config...), so exports and
+    payouts follow `piggy-elt run` to any warehouse; it is named after the loading pipeline, so
+    two loading pipelines never share its state.
+    """
+    try:
+        loaded = dlt.attach(pipeline_name=loading_pipeline)
+    except CannotRestorePipelineException:
+        raise CliError(
+            f"pipeline {loading_pipeline!r} has not run here yet: run `piggy-elt run` and "
+            "`piggy-elt transform` first"
+        ) from None
+    with loaded.destination_client() as client:
+        credentials = client.config.credentials
+    destination = Destination.from_reference(
+        loaded.destination.destination_type,
+        credentials=credentials,
+        destination_name=loaded.destination.destination_name,
+    )
+    return dlt.pipeline(
+        pipeline_name=f"{loading_pipeline}_actions",
+        destination=destination,
+        dataset_name=ACTIONS_DATASET,
+        pipelines_dir=loaded.pipelines_dir,
+    )
+
+
+@contextmanager
+def sql_client(pipeline: dlt.Pipeline, dataset: str) -> Iterator[SqlClientBase[Any]]:
+    """A SQL client pointed at one dataset (ours or the dbt one) of the pipeline's warehouse."""
+    with pipeline.sql_client() as client, client.with_alternative_dataset_name(dataset):
+        yield client
+
+
+def read_rows(
+    pipeline: dlt.Pipeline,
+    dataset: str,
+    table: str,
+    where: str = "",
+    params: Sequence[Any] = (),
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Column names and rows of one table as dicts, read with plain DB-API calls (any engine)."""
+    with sql_client(pipeline, dataset) as client:
+        qualified = client.make_qualified_table_name(table)
+        query = f"SELECT * FROM {qualified} {where}"
+        with client.execute_query(query, *params) as cursor:
+            columns = [description[0] for description in cursor.description]
+            rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    return [c for c in columns if not c.startswith("_dlt")], [_public(row) for row in rows]
+
+
+def read_rows_if_present(
+    pipeline: dlt.Pipeline, dataset: str, table: str, where: str = "", params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
+    """Rows of a table we create on first use: before that first use it simply has no rows."""
+    try:
+        return read_rows(pipeline, dataset, table, where, params)[1]
+    except DestinationUndefinedEntity:
+        return []
+
+
+def load(pipeline: dlt.Pipeline, resources: Iterable[Any]) -> None:
+    """One dlt load of our tables; pending packages of an interrupted run are finished first."""
+    finish_pending(pipeline)
+    pipeline.run(list(resources))
+
+
+def finish_pending(pipeline: dlt.Pipeline) -> None:
+    """Complete a load a killed process left half done, before anyone reads the tables it writes."""
+    if pipeline.has_pending_data:
+        pipeline.run()
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if not key.startswith("_dlt")}

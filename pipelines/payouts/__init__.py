@@ -1,0 +1,1 @@
+"""Cashback payouts: review requests in the warehouse, credit approved ones in Piggy once."""
