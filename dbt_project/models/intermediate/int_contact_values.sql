@@ -1,0 +1,79 @@
+{#-
+  Per contact ever seen: what it brought and what it cost, and when it was active. The inputs of
+  `mart_customer_ltv` and the segments, gathered once.
+-#}
+with contacts as (
+    select * from {{ ref('int_contacts_current') }}
+),
+
+points as (
+    select
+        contact_uuid,
+        sum(case when movement_type = 'earn' and not is_reversed then coalesce(purchase_amount_cents, 0) else 0 end)
+            as purchase_value_cents,
+        sum(case when credits > 0 then credits else 0 end) as lifetime_points_earned,
+        sum(case when credits < 0 then -credits else 0 end) as lifetime_points_spent
+    from {{ ref('int_points_movements') }}
+    group by contact_uuid
+),
+
+reward_costs as (
+    select
+        movements.contact_uuid,
+        count(*) as reward_redemptions,
+        sum(coalesce(rewards.cost_price_cents, 0)) as reward_cost_cents,
+        max(movements.created_at) as last_reward_redemption_at
+    from {{ ref('int_points_movements') }} as movements
+    left join {{ ref('stg_piggy__rewards') }} as rewards
+        on rewards.reward_uuid = movements.reward_uuid
+    where movements.movement_type = 'spend'
+    group by movements.contact_uuid
+),
+
+cashback as (
+    select
+        contact_uuid,
+        sum(case when amount_cents > 0 then amount_cents else 0 end) as cashback_cents
+    from {{ ref('stg_piggy__prepaid_transactions') }}
+    group by contact_uuid
+),
+
+activity as (
+    select
+        contact_uuid,
+        min(activity_date) as first_activity_date,
+        max(activity_date) as last_activity_date,
+        max(case when redemption_count > 0 then activity_date end) as last_redemption_date,
+        sum(redemption_count) as lifetime_redemptions
+    from {{ ref('int_contact_activity') }}
+    where activity_date <= {{ as_of_date() }}
+    group by contact_uuid
+),
+
+active_months as (
+    select contact_uuid, count(*) as active_months
+    from {{ ref('int_contact_activity_months') }}
+    group by contact_uuid
+)
+
+select
+    contacts.contact_uuid,
+    contacts.is_deleted,
+    {{ utc_date('contacts.created_at') }} as created_date,
+    activity.first_activity_date,
+    activity.last_activity_date,
+    activity.last_redemption_date,
+    {{ month_start('activity.first_activity_date') }} as cohort_month,
+    coalesce(active_months.active_months, 0) as active_months,
+    coalesce(activity.lifetime_redemptions, 0) as lifetime_redemptions,
+    coalesce(points.purchase_value_cents, 0) as purchase_value_cents,
+    coalesce(points.lifetime_points_earned, 0) as lifetime_points_earned,
+    coalesce(points.lifetime_points_spent, 0) as lifetime_points_spent,
+    coalesce(reward_costs.reward_cost_cents, 0) as reward_cost_cents,
+    coalesce(cashback.cashback_cents, 0) as cashback_cents
+from contacts
+left join points on points.contact_uuid = contacts.contact_uuid
+left join reward_costs on reward_costs.contact_uuid = contacts.contact_uuid
+left join cashback on cashback.contact_uuid = contacts.contact_uuid
+left join activity on activity.contact_uuid = contacts.contact_uuid
+left join active_months on active_months.contact_uuid = contacts.contact_uuid

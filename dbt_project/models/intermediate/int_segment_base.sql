@@ -1,0 +1,67 @@
+{#-
+  Everyone a marketer may contact today: current (not deleted) contacts with marketing consent,
+  with the fields every segment exports and the facts the segment rules test.
+-#}
+with contacts as (
+    select * from {{ ref('dim_contacts') }}
+    where not is_deleted and has_marketing_consent
+),
+
+expiring as (
+    select
+        contact_uuid,
+        sum(case when expiry_date <= {{ add_days(as_of_date(), 14) }} then expiring_credits else 0 end)
+            as points_expiring_14d,
+        sum(case when expiry_date <= {{ add_days(as_of_date(), 30) }} then expiring_credits else 0 end)
+            as points_expiring_30d,
+        min(expiry_date) as next_expiry_date
+    from {{ ref('int_points_expiry_lots') }}
+    where not is_expired and expiring_credits > 0
+    group by contact_uuid
+),
+
+referrals as (
+    select referring_contact_uuid as contact_uuid, count(*) as completed_referrals
+    from {{ ref('stg_piggy__referrals') }}
+    where referral_status = 'COMPLETED'
+    group by referring_contact_uuid
+),
+
+recent_visits as (
+    select contact_uuid, count(*) as visits_90d
+    from {{ ref('int_contact_activity') }}
+    where activity_kind = 'visit'
+        and activity_date > {{ add_days(as_of_date(), -90) }}
+        and activity_date <= {{ as_of_date() }}
+    group by contact_uuid
+),
+
+top_tier as (
+    select max(tier_position) as top_tier_position
+    from {{ ref('dim_tiers') }}
+)
+
+select
+    contacts.contact_uuid,
+    contacts.email,
+    contacts.firstname,
+    contacts.lastname,
+    contacts.credit_balance,
+    contacts.tier_name,
+    coalesce(expiring.points_expiring_30d, 0) as points_expiring_30d,
+    expiring.next_expiry_date,
+    coalesce(expiring.points_expiring_14d, 0) as points_expiring_14d,
+    coalesce(contacts.tier_position = top_tier.top_tier_position, false) as is_top_tier,
+    contacts.lifetime_purchase_value_cents,
+    coalesce(referrals.completed_referrals, 0) as completed_referrals,
+    coalesce(recent_visits.visits_90d, 0) as visits_90d,
+    contacts.lifetime_redemptions,
+    contacts.last_redemption_date,
+    contacts.last_activity_date,
+    contacts.ltv_decile,
+    contacts.net_value_cents
+from contacts
+cross join top_tier
+left join expiring on expiring.contact_uuid = contacts.contact_uuid
+left join referrals on referrals.contact_uuid = contacts.contact_uuid
+left join recent_visits on recent_visits.contact_uuid = contacts.contact_uuid

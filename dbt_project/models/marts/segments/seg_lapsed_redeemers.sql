@@ -1,0 +1,16 @@
+{#- Reachable contacts who redeemed before but not in the last `lapsed_redeemer_days` days. -#}
+select
+    contact_uuid,
+    email,
+    firstname,
+    lastname,
+    credit_balance,
+    tier_name,
+    points_expiring_30d,
+    next_expiry_date,
+    lifetime_redemptions,
+    last_redemption_date,
+    {{ dbt.datediff('last_redemption_date', as_of_date(), 'day') }} as days_since_last_redemption
+from {{ ref('int_segment_base') }}
+where lifetime_redemptions > 0
+    and last_redemption_date <= {{ add_days(as_of_date(), -var('lapsed_redeemer_days')) }}

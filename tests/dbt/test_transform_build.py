@@ -1,0 +1,61 @@
+"""`piggy-elt transform` runs the whole dbt project green on a real sandbox load."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import Warehouse, run_cli
+
+
+def run_results(warehouse: Warehouse) -> list[dict]:
+    path = warehouse.workdir / "target" / "run_results.json"
+    return json.loads(path.read_text())["results"]
+
+
+def test_dbt_build_is_green(warehouse: Warehouse):
+    assert warehouse.transform.returncode == 0, warehouse.transform.stderr[-2000:]
+    results = run_results(warehouse)
+    failed = [r["unique_id"] for r in results if r["status"] not in ("pass", "success")]
+    assert failed == []
+    assert "dbt build on duckdb" in warehouse.transform.stdout
+
+
+def test_build_ran_the_reconciliation_and_every_unit_test(warehouse: Warehouse):
+    statuses = {r["unique_id"]: r["status"] for r in run_results(warehouse)}
+    assert statuses["test.piggy_elt.assert_balances_reconcile"] == "pass"
+    unit_tests = {uid.split(".")[-1] for uid in statuses if uid.startswith("unit_test.")}
+    assert {
+        "fifo_expiry_consumes_oldest_lots_first",
+        "ltv_projects_from_the_pooled_cohort_curve",
+        "cohort_retention_fills_quiet_months",
+        "redemption_trends_by_reward_and_week",
+        "points_expiring_segment_rule",
+        "vip_candidates_segment_rule",
+        "lapsed_redeemers_segment_rule",
+        "high_value_at_risk_segment_rule",
+        "segment_base_keeps_only_reachable_contacts",
+    } <= unit_tests
+
+
+def test_every_model_lands_in_the_analytics_schema(warehouse: Warehouse):
+    tables = {name for (name,) in warehouse.query(
+        "select table_name from information_schema.tables where table_schema = 'piggy_analytics'")}
+    assert {
+        "dim_contacts", "fct_points_ledger", "mart_points_liability", "mart_resource_freshness",
+        "seg_points_expiring_14d", "seg_vip_candidates", "seg_lapsed_redeemers",
+        "seg_high_value_at_risk",
+    } <= tables
+
+
+def test_unknown_pipeline_is_one_clear_line(warehouse: Warehouse):
+    result = run_cli(["transform", "--pipeline-name", "nowhere"], warehouse.env, warehouse.workdir)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "error: pipeline 'nowhere' has not run here yet: run `piggy-elt run` first")
+
+
+def test_bad_as_of_day_is_one_clear_line(warehouse: Warehouse):
+    result = run_cli(["transform", "--as-of", "yesterday"], warehouse.env, warehouse.workdir)
+    assert result.returncode == 1
+    assert "--as-of 'yesterday' is not a date: use YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.stderr
