@@ -3,14 +3,7 @@
   `at_risk_inactive_days` days or more.
 -#}
 select
-    contact_uuid,
-    email,
-    firstname,
-    lastname,
-    credit_balance,
-    tier_name,
-    points_expiring_30d,
-    next_expiry_date,
+    {{ segment_member_columns() }},
     ltv_decile,
     net_value_cents,
     last_activity_date,

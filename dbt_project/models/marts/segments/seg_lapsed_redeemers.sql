@@ -1,13 +1,6 @@
 {#- Reachable contacts who redeemed before but not in the last `lapsed_redeemer_days` days. -#}
 select
-    contact_uuid,
-    email,
-    firstname,
-    lastname,
-    credit_balance,
-    tier_name,
-    points_expiring_30d,
-    next_expiry_date,
+    {{ segment_member_columns() }},
     lifetime_redemptions,
     last_redemption_date,
     {{ dbt.datediff('last_redemption_date', as_of_date(), 'day') }} as days_since_last_redemption

@@ -1,13 +1,6 @@
 {#- Reachable contacts with points that expire within 14 days (estimated FIFO expiry). -#}
 select
-    contact_uuid,
-    email,
-    firstname,
-    lastname,
-    credit_balance,
-    tier_name,
-    points_expiring_30d,
-    next_expiry_date,
+    {{ segment_member_columns() }},
     points_expiring_14d,
     {{ dbt.datediff(as_of_date(), 'next_expiry_date', 'day') }} as days_until_next_expiry
 from {{ ref('int_segment_base') }}

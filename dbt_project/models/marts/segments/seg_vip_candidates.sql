@@ -14,14 +14,7 @@ with rules as (
 )
 
 select
-    contact_uuid,
-    email,
-    firstname,
-    lastname,
-    credit_balance,
-    tier_name,
-    points_expiring_30d,
-    next_expiry_date,
+    {{ segment_member_columns() }},
     lifetime_purchase_value_cents,
     completed_referrals,
     visits_90d,

@@ -1,0 +1,15 @@
+{#-
+  The columns every segment starts with, in this order: what exports and CRM pushes rely on
+  (one row per contact, the fields a marketer merges into an email). Each segment adds its own
+  reason columns after them.
+-#}
+{% macro segment_member_columns() -%}
+    contact_uuid,
+    email,
+    firstname,
+    lastname,
+    credit_balance,
+    tier_name,
+    points_expiring_30d,
+    next_expiry_date
+{%- endmacro %}
