@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint bench bench-full soak clean
+.PHONY: install postgres-server demo test lint bench bench-full soak clean
 
 install: $(STAMP)
 
@@ -14,10 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,postgres]'
 	touch $(STAMP)
 
+# The PostgreSQL tests start their own throwaway server; this only installs the Debian packages
+# when the machine has none.
+postgres-server:
+	bash scripts/postgres-server.sh install
+
 demo: install
 	$(BIN)/piggy-elt demo
 
-test: install
+test: install postgres-server
 	$(BIN)/python -m pytest -m "not soak"
 
 lint: install
@@ -33,4 +38,4 @@ soak: install
 	$(BIN)/python -m pytest -m soak
 
 clean:
-	rm -rf $(VENV) .sandbox exports piggy.duckdb dbt_project/target dbt_project/logs
+	rm -rf $(VENV) .sandbox exports demo piggy.duckdb dbt_project/target dbt_project/logs
