@@ -14,7 +14,12 @@ from dlt.extract import DltResource
 
 from piggy_source.cursor import Cursor, Window
 from piggy_source.entity_schemas import ENTITY_TABLES
-from piggy_source.helpers import contacts_disposition, subscription_items
+from piggy_source.helpers import (
+    contacts_disposition,
+    keep_unread_open,
+    subscription_items,
+    unread_contacts,
+)
 from piggy_source.readers import SharedClient, read_listing, to_dlt_items
 from piggy_source.schemas import (
     CONTACTS,
@@ -162,7 +167,8 @@ def _contacts(
     """Contacts as scd2 history: balance, tier and profile versions, deletions as closed rows.
 
     Only a complete sweep may retire contacts it did not see; a partial read (new contacts only,
-    a backfill window) is scoped so that it versions only the contacts it read.
+    a backfill window) is scoped so that it versions only the contacts it read, and a contact the
+    sweep sent to quarantine was seen, not deleted, so its version stays open.
     """
     complete = sweep and window is None
 
@@ -175,13 +181,17 @@ def _contacts(
     def contacts() -> Iterator[Any]:
         cursor = Cursor(dlt.current.resource_state(), lookback, window)
         params = {"sort": "created_at", **({} if complete else cursor.filters())}
+        unread: set[str | None] = set()
         for records in read_listing(shared, "contacts", ENDPOINTS["contacts"], params, concurrency):
             flat, items = to_dlt_items(
                 CONTACTS, "contacts", records, shared.stats, HASHED_CONTACT_COLUMNS
             )
             yield from items
             yield from subscription_items(flat, records)
+            unread |= unread_contacts(flat, records)
             cursor.advance(flat)
+        if complete and unread:
+            yield keep_unread_open(unread)
         cursor.save()
 
     return contacts

@@ -120,6 +120,6 @@ def _typed_array(values: list[Any]) -> pa.Array:
     """
     try:
         array = pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return pa.array([None if v is None else str(v) for v in values], pa.string())
     return array

@@ -1,26 +1,41 @@
 """Small helpers of the contacts resource: its scd2 merge and its subscriptions table."""
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from typing import Any
+
+import dlt
+import pyarrow as pa
 
 from piggy_source.flatten import FlatPage, flatten_page
 from piggy_source.quarantine import QUARANTINE_TABLE, quarantine_table
 from piggy_source.readers import variant
-from piggy_source.schemas import CONTACT_SUBSCRIPTIONS
+from piggy_source.schemas import CONTACT_SUBSCRIPTIONS, CONTACTS
 
 SUBSCRIPTION_KEY = ("contact_uuid", "subscription_type_uuid")
+SAFE_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
+"""Keys written into the scope's SQL as literals: anything else is never spliced into SQL."""
 
 
-def contacts_disposition(complete_sweep: bool) -> dict[str, Any]:
+def contacts_disposition(
+    complete_sweep: bool, unread: Collection[str | None] = ()
+) -> dict[str, Any]:
     """scd2 keyed by a content hash; a partial read may only retire versions of keys it read.
 
     dlt's scd2 retires every active row absent from the load. `destination_scope` narrows that
     to the contacts present in this load's staging table, so new-contact reads and backfill
     windows version what they read and leave everyone else open. A complete sweep states the
     whole table as its scope explicitly, so a scope saved by an earlier partial read never lingers
-    in the stored schema.
+    in the stored schema. A sweep that quarantined some contacts has not seen them disappear:
+    their versions stay open (by uuid; a contact without a readable uuid makes the sweep retire
+    nothing, as a partial read would).
     """
-    scope = "1 = 1" if complete_sweep else "uuid IN (SELECT uuid FROM {staging_table})"
+    if not complete_sweep or not all(isinstance(k, str) and SAFE_KEY.match(k) for k in unread):
+        scope = "uuid IN (SELECT uuid FROM {staging_table})"
+    elif unread:
+        scope = "uuid NOT IN (" + ", ".join(f"'{key}'" for key in sorted(unread)) + ")"
+    else:
+        scope = "1 = 1"
     return {
         "disposition": "merge",
         "strategy": "scd2",
@@ -51,3 +66,26 @@ def subscription_items(flat: FlatPage, records: Sequence[Any]) -> list[Any]:
             variant(quarantine_table(subscriptions.quarantined), QUARANTINE_TABLE, "append")
         )
     return items
+
+
+def unread_contacts(flat: FlatPage, records: Sequence[Any]) -> set[str | None]:
+    """The uuids of the contacts of a page that went to quarantine (None: no readable uuid)."""
+    if not flat.quarantined:
+        return set()
+    loaded = set(flat.table["uuid"].to_pylist()) if flat.table is not None else set()
+    unread: set[str | None] = set()
+    for record in records:
+        uuid = record.get("uuid") if isinstance(record, dict) else None
+        if not isinstance(uuid, str):
+            unread.add(None)
+        elif uuid not in loaded:
+            unread.add(uuid)
+    return unread
+
+
+def keep_unread_open(unread: Collection[str | None]) -> Any:
+    """An empty contacts page whose hints narrow this sweep's scope to the contacts it read; the
+    last hints a resource yields are the ones its load is merged with."""
+    schema = CONTACTS.arrow_schema().append(pa.field("row_hash", pa.string(), nullable=False))
+    hints = dlt.mark.make_hints(write_disposition=contacts_disposition(True, unread))
+    return dlt.mark.with_hints(schema.empty_table(), hints)

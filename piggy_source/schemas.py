@@ -11,6 +11,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from piggy_source.values import BadValue
+
 ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
     "int": pa.int64(),
@@ -98,8 +100,13 @@ def _contact_custom_values(record: dict) -> dict | None:
 
 
 def unit_name(record: dict) -> Any:
+    """`unit` is an object or null (contract-assumptions.md); anything else is malformed."""
     unit = record.get("unit")
-    return unit.get("name") if isinstance(unit, dict) else unit
+    if unit is None:
+        return None
+    if not isinstance(unit, dict):
+        raise BadValue(f"unit: expected an object, got {type(unit).__name__}")
+    return unit.get("name")
 
 
 def _transaction_key(record: dict) -> Any:

@@ -36,9 +36,15 @@ def to_date(value: Any) -> date:
         raise BadValue(f"unreadable date {value[:40]!r}") from None
 
 
+BIGINT_RANGE = (-(2**63), 2**63 - 1)
+"""What a bigint column holds; JSON decoders hand over larger integers (up to 2**64 - 1)."""
+
+
 def to_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadValue(f"expected an integer, got {type(value).__name__} {str(value)[:40]!r}")
+    if not BIGINT_RANGE[0] <= value <= BIGINT_RANGE[1]:
+        raise BadValue(f"integer {value} does not fit a 64-bit column")
     return value
 
 

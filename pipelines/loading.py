@@ -5,6 +5,7 @@ of the same pipeline never interleave, and returns a summary of what was read an
 """
 
 import fcntl
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.storages import NormalizeStorage
 
 from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
@@ -132,6 +134,69 @@ def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+def finish_interrupted(pipeline: dlt.Pipeline) -> list[str]:
+    """Finish what a killed or failed run left behind, so the caller's run reads anew.
+
+    Given pending packages, dlt's `run()` loads only those and extracts nothing: the run after a
+    crash would report success on the previous run's data. One `run()` without data first keeps
+    dlt's own recovery (sync with the destination, normalize, load) and frees the next to extract;
+    that sync may also discard the packages of a first load that never reached the destination,
+    and then there is nothing to resume.
+    """
+    discard_torn_extracts(pipeline)
+    if not pipeline.has_pending_data:
+        return []
+    resumed = pipeline.run()
+    load_ids = list(resumed.loads_ids) if resumed is not None else []
+    for load_id in load_ids:
+        drop_replayed_versions(pipeline, load_id)
+    return load_ids
+
+
+def discard_torn_extracts(pipeline: dlt.Pipeline) -> None:
+    """Delete an extracted package that normalize has already turned into a load package.
+
+    Normalize commits the load package, then deletes the extracted one; a crash in between leaves
+    a half-deleted copy behind, and every later normalize would fail on its missing files.
+    """
+    converted = {
+        *pipeline.list_normalized_load_packages(),
+        *pipeline.list_completed_load_packages(),
+    }
+    extracted = Path(pipeline.working_dir, "normalize", NormalizeStorage.EXTRACTED_FOLDER)
+    for load_id in converted.intersection(pipeline.list_extracted_load_packages()):
+        shutil.rmtree(extracted / load_id)
+
+
+def drop_replayed_versions(pipeline: dlt.Pipeline, load_id: str) -> None:
+    """Keep one copy of each row an scd2 merge inserted twice while resuming `load_id`.
+
+    A copy into staging that committed just before a crash, but that dlt had not yet recorded,
+    runs again on resume; dlt's scd2 merge does not de-duplicate staging, so each new version
+    lands twice, as identical rows (`_dlt_id` included). Only that load's rows are rewritten,
+    and only when it has such copies.
+    """
+    tables = pipeline.default_schema.tables
+    scd2 = [name for name, table in tables.items() if table.get("x-merge-strategy") == "scd2"]
+    with pipeline.sql_client() as client:
+        for table in scd2:
+            name = client.make_qualified_table_name(table)
+            kept = client.make_qualified_table_name(f"{table}__resumed")
+            of_load = "WHERE _dlt_load_id = %s"
+            copies = client.execute_sql(
+                f"SELECT count(*) - count(DISTINCT _dlt_id) FROM {name} {of_load}", load_id
+            )[0][0]
+            if not copies:
+                continue
+            with client.begin_transaction():
+                client.execute_sql(
+                    f"CREATE TABLE {kept} AS SELECT DISTINCT * FROM {name} {of_load}", load_id
+                )
+                client.execute_sql(f"DELETE FROM {name} {of_load}", load_id)
+                client.execute_sql(f"INSERT INTO {name} SELECT * FROM {kept}")
+                client.execute_sql(f"DROP TABLE {kept}")
+
+
 def run_load(
     resources: Sequence[str] | None = None,
     *,
@@ -172,12 +237,13 @@ def run_load(
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with exclusive_run(pipeline):
+        resumed = finish_interrupted(pipeline)
         info = pipeline.run(source, loader_file_format="parquet", refresh=mode)
     return LoadSummary(
         pipeline_name=pipeline_name,
         dataset_name=dataset_name,
         destination=destination,
-        load_ids=list(info.loads_ids),
+        load_ids=resumed + list(info.loads_ids),
         duration_seconds=time.monotonic() - started,
         resources=dict(stats.resources),
     )

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from piggy_source.entity_schemas import ENTITY_TABLES
@@ -174,6 +174,7 @@ json_values = st.recursive(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(["uuid", "credits", "created_at", "contact", "shop",
                                         "unit_value", "type", "x_extra"]), json_values))
 def test_any_record_either_loads_or_is_quarantined(record):

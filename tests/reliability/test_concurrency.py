@@ -1,0 +1,35 @@
+"""Scenario 6: two `piggy-elt run` at once on the same pipeline. The second refuses in one clear
+line while the first is loading; the first finishes as if alone, and its state stays consistent."""
+
+from __future__ import annotations
+
+from cli_runs import Workspace, assert_one_line_error, run_together
+from warehouse_checks import (
+    Warehouse,
+    assert_cursors_match_rows,
+    differences,
+    duplicate_keys,
+    fingerprint,
+)
+
+
+def test_a_second_run_refuses_while_the_first_loads(make_sandbox, tmp_path):
+    """Both start at once; whichever takes the pipeline first loads (slowly: every response waits
+    1.5 s), the other must refuse while it does."""
+    sandbox = make_sandbox(scale=100, latency_ms=1500)
+    workspace = Workspace(tmp_path / "work", env={"SOURCES__PIGGY__API_KEY": sandbox.token})
+    args = ("run", "--base-url", sandbox.base_url)
+    results = run_together([(workspace, args, {}), (workspace, args, {})])
+    winners = [r for r in results if r.returncode == 0]
+    losers = [r for r in results if r.returncode != 0]
+    assert len(winners) == 1 and len(losers) == 1, [r.stderr[-300:] for r in results]
+    assert_one_line_error(losers[0], "another piggy-elt run", "wait for it to finish")
+
+    sandbox.control.configure(latency_ms=0)
+    clean = Warehouse(tmp_path / "clean", sandbox)
+    clean.load()
+    assert not differences(clean.fingerprint(), fingerprint(workspace.duckdb_path))
+    assert duplicate_keys(workspace.duckdb_path) == {}
+    assert_cursors_match_rows(workspace)
+    Warehouse.of(workspace, sandbox).load()
+    assert not differences(clean.fingerprint(), fingerprint(workspace.duckdb_path))
