@@ -50,7 +50,8 @@ def warehouse_settings(pipeline: dlt.Pipeline, target: str) -> dict[str, str]:
         settings["PIGGY_DUCKDB_PATH"] = str(Path(credentials.database).resolve())
     elif target == "motherduck":
         settings["PIGGY_MOTHERDUCK_DATABASE"] = credentials.database
-        settings["MOTHERDUCK_TOKEN"] = str(credentials.password or "")
+        if credentials.password:
+            settings["MOTHERDUCK_TOKEN"] = str(credentials.password)
     elif target in ("postgres", "redshift"):
         prefix = f"PIGGY_{target.upper()}_"
         settings.update(
