@@ -2,16 +2,19 @@
 
 The demo drives the same commands a user runs (`sandbox serve`, `run`, `transform`, `export`) as
 subprocesses, so what it shows is exactly what the CLI does. Everything lands in its own folder
-(`demo/` by default) under its own pipeline name: a demo never touches the state, cursors or
-warehouse of a real `piggy` pipeline.
+(`demo/` by default), dlt's pipeline state included, under its own pipeline name: a demo never
+touches the state, cursors or warehouse of a real `piggy` pipeline, and a new demo folder never
+inherits the cursors of an old one.
 """
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Annotated
 
 import httpx
 import typer
@@ -21,6 +24,7 @@ from rich.panel import Panel
 from pipelines.errors import CliError
 
 DEMO_PIPELINE = "piggy_demo"
+DLT_STATE_FOLDER = ".dlt-data"
 SANDBOX_TOKEN = "sandbox-token"
 console = Console()
 
@@ -70,11 +74,19 @@ def wait_until_serving(base_url: str, server: subprocess.Popen, timeout: float =
     raise CliError(f"the sandbox did not answer within {timeout:.0f}s at {base_url}")
 
 
+def demo_environment(folder: Path) -> dict[str, str]:
+    """dlt keeps pipeline state under DLT_DATA_DIR; inside the demo folder it lives and dies with
+    the demo's warehouse."""
+    return {**os.environ, "DLT_DATA_DIR": str((folder / DLT_STATE_FOLDER).resolve())}
+
+
 def step(title: str, folder: Path, *arguments: str) -> None:
     """Run one CLI command in the demo folder, its progress shown live; stop the demo on failure."""
     console.rule(f"[bold]{title}")
     started = time.monotonic()
-    finished = subprocess.run(cli_command(*arguments), cwd=folder, check=False)
+    finished = subprocess.run(
+        cli_command(*arguments), cwd=folder, env=demo_environment(folder), check=False
+    )
     if finished.returncode != 0:
         raise CliError(f"demo step '{title}' failed (exit {finished.returncode}); see above")
     console.print(f"[green]{title}: done in {time.monotonic() - started:.1f}s")
@@ -91,7 +103,7 @@ def summary_panel(folder: Path) -> Panel:
         "",
         "Explore:",
         f"  cd {here}",
-        f"  {cli} status --pipeline-name {DEMO_PIPELINE}",
+        f"  DLT_DATA_DIR={here / DLT_STATE_FOLDER} {cli} status --pipeline-name {DEMO_PIPELINE}",
         f"  {sys.executable} -c \"import duckdb; print(duckdb.connect('{DEMO_PIPELINE}.duckdb')"
         ".execute('from piggy_analytics.mart_redemption_trends limit 10').fetchall())\"",
     ]
@@ -101,7 +113,9 @@ def summary_panel(folder: Path) -> Panel:
 def demo(
     scale: int = typer.Option(1000, min=10, help="Contacts in the sandbox account."),
     seed: int = typer.Option(7, help="Seed of the sandbox account."),
-    folder: Path = typer.Option(Path("demo"), "--dir", help="Where the demo writes everything."),
+    folder: Annotated[
+        Path, typer.Option("--dir", help="Where the demo writes everything.")
+    ] = Path("demo"),
     fresh: bool = typer.Option(False, help="Delete the demo folder first (a full load again)."),
 ) -> None:
     """Serve a sandbox account, load it into DuckDB, build the dbt marts, export the segments."""
