@@ -4,7 +4,7 @@
   lack `quarantined_records` or `reversed_uuid`. Columns come from `_piggy__sources.yml` (one
   declaration), each cast to its portable type; a missing column reads as a typed null and a
   missing table as an empty, fully typed relation, so every model downstream keeps its shape.
-  `dbt compile` skips the look-up (it needs a live connection) and assumes every column exists.
+  `dbt compile` skips the look-up (see `existing_columns`) and assumes every column exists.
 -#}
 {% macro piggy_source_table(table_name) %}
   {%- set relation = source('piggy', table_name) -%}
@@ -12,19 +12,7 @@
   {%- if not execute -%}
     select 1 as placeholder from {{ relation }}
   {%- else -%}
-    {%- set present = [] -%}
-    {%- if flags.WHICH == 'compile' -%}
-      {%- set found = relation -%}
-      {%- for name, data_type in declared -%}{%- do present.append(name) -%}{%- endfor -%}
-    {%- else -%}
-      {%- set found = adapter.get_relation(
-            database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
-      {%- if found is not none -%}
-        {%- for column in adapter.get_columns_in_relation(found) -%}
-          {%- do present.append(column.name | lower) -%}
-        {%- endfor -%}
-      {%- endif -%}
-    {%- endif %}
+    {%- set present = existing_columns(relation, declared | map('first')) %}
     select
     {%- for name, data_type in declared %}
       {% if name in present -%}
@@ -33,8 +21,8 @@
         cast(null as {{ piggy_type(data_type) }})
       {%- endif %} as {{ raw_column(name) }}{{ "," if not loop.last }}
     {%- endfor %}
-    {% if found is not none -%}
-    from {{ found }}
+    {% if present -%}
+    from {{ relation }}
     {%- else -%}
     from (select 1 as one) as missing_table where 1 = 0
     {%- endif -%}

@@ -6,20 +6,8 @@
 {{ config(materialized='view') }}
 
 {%- set relation = source('piggy_actions', 'cashback_requests') -%}
-{%- set present = [] -%}
-{#- `dbt compile` may have no warehouse to ask (the cloud adapters compile offline): it assumes the
-    table and both optional flags exist, as `piggy_source_table` does. -#}
-{%- if execute and flags.WHICH == 'compile' -%}
-  {%- do present.extend(['request_id', 'is_returned', 'is_fraud_flagged']) -%}
-{%- elif execute -%}
-  {%- set found = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
-  {%- if found is not none -%}
-    {%- for column in adapter.get_columns_in_relation(found) -%}
-      {%- do present.append(column.name | lower) -%}
-    {%- endfor -%}
-  {%- endif -%}
-{%- endif -%}
+{%- set present = existing_columns(relation, ['request_id', 'is_returned', 'is_fraud_flagged'])
+    if execute else [] -%}
 
 {%- set flag_sql = {} -%}
 {%- for name in ['is_returned', 'is_fraud_flagged'] -%}
