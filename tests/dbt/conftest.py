@@ -5,36 +5,10 @@ that needs to change raw data works on a copy)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pytest
-
-CLI = str(Path(sys.executable).parent / "piggy-elt")
-
-
-@dataclass
-class Warehouse:
-    """Where the load landed and how to run the CLI against it again."""
-
-    workdir: Path
-    duckdb_path: Path
-    env: dict[str, str]
-    as_of: str
-    raw_schema: str
-    transform: subprocess.CompletedProcess
-
-    def query(self, sql: str, *params: object) -> list[tuple]:
-        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
-            return con.execute(sql, list(params)).fetchall()
-
-
-def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([CLI, *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+from dbt_warehouse import Warehouse, run_cli
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import duckdb
-from conftest import run_cli
+from dbt_warehouse import run_cli
 
 TIER_CHANGES = 4
 DELETES = 2

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import UTC, date, timedelta
 
 import httpx
-from conftest import Warehouse
+from dbt_warehouse import Warehouse
 from fifo_reference import simulate
 
 EXPIRE_AFTER_DAYS = 365

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
-from conftest import Warehouse, run_cli
+from dbt_warehouse import Warehouse, run_cli
 
 
 def test_drifted_balance_fails_and_names_the_contact(warehouse: Warehouse, tmp_path):

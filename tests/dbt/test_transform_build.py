@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Warehouse, run_cli
+from dbt_warehouse import Warehouse, run_cli
 
 
 def run_results(warehouse: Warehouse) -> list[dict]:
