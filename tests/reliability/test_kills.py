@@ -37,7 +37,9 @@ def test_a_run_killed_in_any_phase_ends_equal_to_a_clean_run(
     trial = kill_during(workspace, ["run", "--base-url", sandbox.base_url], phase,
                         random.Random(f"kill-{phase}"))
     print(trial.line())
-    assert trial.killed and trial.killed_in == phase, trial.line()
+    # The kill lands a seeded moment after the target phase starts; a phase shorter than that
+    # moment (normalize at this scale, on a busy machine) hands the kill to the next phase.
+    assert trial.killed and trial.killed_in in PHASES[PHASES.index(phase):], trial.line()
     assert trial.finished, trial.line()
     expected, actual = clean_reference.fingerprint(), fingerprint(workspace.duckdb_path)
     assert not differences(expected, actual), differences(expected, actual)
