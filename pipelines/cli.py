@@ -10,7 +10,7 @@ import typer
 from typer.exceptions import TyperException
 
 from pipelines.commands import demo, export, payouts, run, sandbox, transform
-from pipelines.errors import describe_error
+from pipelines.errors import describe_error, exit_code
 
 app = typer.Typer(
     name="piggy-elt",
@@ -53,6 +53,6 @@ def main() -> None:
             raise
         message = describe_error(exc)
         typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-        raise SystemExit(1) from None
+        raise SystemExit(exit_code(exc)) from None
     if isinstance(result, int) and result:
         raise SystemExit(result)

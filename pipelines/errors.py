@@ -10,6 +10,14 @@ from piggy_source.exceptions import PiggyError
 class CliError(Exception):
     """A wrong argument or setting found by the CLI itself; its message says what to change."""
 
+    exit_code = 1
+
+
+class RefusedError(CliError):
+    """The command would be unsafe now (another process holds the lock, the data is stale)."""
+
+    exit_code = 4
+
 
 def root_cause(exc: BaseException) -> BaseException:
     """Follow `__cause__`/`__context__` to the first error we raised on purpose, else the last."""
@@ -32,3 +40,9 @@ def describe_error(exc: BaseException) -> str:
         return str(cause)
     first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
     return f"{type(cause).__name__}: {first_line} (rerun with --debug for details)"
+
+
+def exit_code(exc: BaseException) -> int:
+    """The documented exit code of a failure: our own errors carry theirs, anything else is 1."""
+    cause = root_cause(exc)
+    return cause.exit_code if isinstance(cause, CliError) else 1

@@ -4,7 +4,6 @@ It checks the arguments before anything runs (so a typo costs nothing), holds a 
 of the same pipeline never interleave, and returns a summary of what was read and loaded.
 """
 
-import fcntl
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -20,6 +19,7 @@ from dlt.common.storages import NormalizeStorage
 from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
 from pipelines.errors import CliError
+from pipelines.locks import held
 
 DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
 DEFAULT_DATASET = "piggy_raw"
@@ -116,22 +116,14 @@ def cap_duckdb_memory() -> None:
 
 @contextmanager
 def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
-    """Refuse a second run of the same pipeline while one is loading; the OS frees the lock on
-    exit, so a killed run never leaves a stale lock behind."""
+    """Refuse a second run of the same pipeline while one is loading."""
     lock_path = Path(pipeline.pipelines_dir) / f".{pipeline.pipeline_name}.run.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock_file:
-        try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CliError(
-                f"another piggy-elt run is loading pipeline {pipeline.pipeline_name!r}; "
-                "wait for it to finish, then run again"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+    busy = (
+        f"another piggy-elt run is loading pipeline {pipeline.pipeline_name!r}; "
+        "wait for it to finish, then run again"
+    )
+    with held(lock_path, busy):
+        yield
 
 
 def finish_interrupted(pipeline: dlt.Pipeline) -> list[str]:

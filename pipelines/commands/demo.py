@@ -113,9 +113,9 @@ def summary_panel(folder: Path) -> Panel:
 def demo(
     scale: int = typer.Option(1000, min=10, help="Contacts in the sandbox account."),
     seed: int = typer.Option(7, help="Seed of the sandbox account."),
-    folder: Annotated[
-        Path, typer.Option("--dir", help="Where the demo writes everything.")
-    ] = Path("demo"),
+    folder: Annotated[Path, typer.Option("--dir", help="Where the demo writes everything.")] = Path(
+        "demo"
+    ),
     fresh: bool = typer.Option(False, help="Delete the demo folder first (a full load again)."),
 ) -> None:
     """Serve a sandbox account, load it into DuckDB, build the dbt marts, export the segments."""

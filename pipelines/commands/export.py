@@ -12,7 +12,7 @@ from pipelines.exports.audit import RunContext
 from pipelines.exports.freshness import check_freshness, require_fresh
 from pipelines.exports.runner import ExportResult, export_segment
 from pipelines.exports.settings import load_settings
-from pipelines.exports.warehouse import actions_pipeline, finish_pending
+from pipelines.exports.warehouse import actions_session
 
 
 def export(
@@ -34,17 +34,17 @@ def export(
     settings = load_settings()
     if output_dir is not None:
         settings.output_dir = output_dir
-    pipeline = actions_pipeline(pipeline_name)
-    finish_pending(pipeline)
     context = RunContext.start(actor, "export --full" if full else "export")
     now = dt.datetime.now(dt.UTC)
-    freshness = check_freshness(pipeline, settings.required_resources, settings.max_age_hours, now)
-    if not allow_stale:
-        require_fresh(freshness, settings.max_age_hours)
-    results = [
-        export_segment(pipeline, settings, name, freshness, context, full=full)
-        for name in (segment or settings.segments)
-    ]
+    with actions_session(pipeline_name) as pipeline:
+        required, max_age = settings.required_resources, settings.max_age_hours
+        freshness = check_freshness(pipeline, required, max_age, now)
+        if not allow_stale:
+            require_fresh(freshness, max_age)
+        results = [
+            export_segment(pipeline, settings, name, freshness, context, full=full)
+            for name in (segment or settings.segments)
+        ]
     _print_summary(results, settings.output_dir)
 
 

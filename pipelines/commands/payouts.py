@@ -10,7 +10,7 @@ from rich.table import Table
 
 from pipelines.errors import CliError
 from pipelines.exports.audit import RunContext
-from pipelines.exports.warehouse import actions_pipeline, finish_pending
+from pipelines.exports.warehouse import actions_session
 from pipelines.payouts import review
 from pipelines.payouts.approve import PayoutRun, plan
 from pipelines.payouts.dbt_build import build_review_mart
@@ -34,7 +34,8 @@ def load_requests_command(
 ) -> None:
     """Check a CSV of cashback requests and merge it into the warehouse by request_id."""
     requests = read_requests(file)
-    load_requests(actions_pipeline(pipeline_name), requests)
+    with actions_session(pipeline_name) as pipeline:
+        load_requests(pipeline, requests)
     typer.echo(f"loaded {len(requests)} cashback request(s) from {file}")
 
 
@@ -56,20 +57,19 @@ def review_command(
 ) -> None:
     """Decide every request, write the review queue and announce it."""
     settings = load_settings(actor)
-    pipeline = actions_pipeline(pipeline_name)
-    finish_pending(pipeline)
-    if build:
-        build_review_mart(pipeline_name, _parse_vars(dbt_vars), target_path)
-    decisions = review.read_decisions(pipeline)
-    queue_file = review.write_queue(settings.review_dir, decisions)
-    counts = review.summary(decisions)
-    typer.echo(", ".join(f"{decision} {count}" for decision, count in counts.items()))
-    typer.echo(f"review queue: {queue_file}")
-    message = review.announcement(decisions, queue_file)
-    if message and settings.slack_webhook_url:
-        context = RunContext.start(settings.actor, "payouts review")
-        review.announce(pipeline, settings.slack_webhook_url, message, context)
-        typer.echo("announced the review queue")
+    with actions_session(pipeline_name) as pipeline:
+        if build:
+            build_review_mart(pipeline_name, _parse_vars(dbt_vars), target_path)
+        decisions = review.read_decisions(pipeline)
+        queue_file = review.write_queue(settings.review_dir, decisions)
+        counts = review.summary(decisions)
+        typer.echo(", ".join(f"{decision} {count}" for decision, count in counts.items()))
+        typer.echo(f"review queue: {queue_file}")
+        message = review.announcement(decisions, queue_file)
+        if message and settings.slack_webhook_url:
+            context = RunContext.start(settings.actor, "payouts review")
+            review.announce(pipeline, settings.slack_webhook_url, message, context)
+            typer.echo("announced the review queue")
 
 
 @payouts_app.command("approve")
@@ -82,17 +82,16 @@ def approve_command(
 ) -> None:
     """Show what would be paid, or with --apply pay it, each request at most once."""
     settings = load_settings(actor)
-    pipeline = actions_pipeline(pipeline_name)
-    finish_pending(pipeline)
-    approved = [row for row in review.read_decisions(pipeline) if row["decision"] == "approve"]
-    if not apply:
-        _print_outcomes("dry run: nothing was sent", plan(approved, read_ledger(pipeline)))
-        return
-    shop_uuid = require_shop(settings)
-    context = RunContext.start(settings.actor, "payouts approve --apply")
-    with Wallet(settings) as wallet:
-        run = PayoutRun(pipeline, wallet, shop_uuid, context)
-        outcomes = run.apply(approved)
+    with actions_session(pipeline_name) as pipeline:
+        approved = [row for row in review.read_decisions(pipeline) if row["decision"] == "approve"]
+        if not apply:
+            _print_outcomes("dry run: nothing was sent", plan(approved, read_ledger(pipeline)))
+            return
+        shop_uuid = require_shop(settings)
+        context = RunContext.start(settings.actor, "payouts approve --apply")
+        with Wallet(settings) as wallet:
+            run = PayoutRun(pipeline, wallet, shop_uuid, context)
+            outcomes = run.apply(approved)
     _print_outcomes(f"payout run {context.run_id}", outcomes)
     still_open = [o.request_id for o in outcomes if o.result == "open"]
     if still_open:

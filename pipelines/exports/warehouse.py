@@ -9,6 +9,7 @@ through the same pipeline's SQL client. Nothing here assumes DuckDB.
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -18,6 +19,7 @@ from dlt.destinations.sql_client import SqlClientBase
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 from pipelines.errors import CliError
+from pipelines.locks import held
 
 LOADING_PIPELINE_NAME = "piggy"
 ACTIONS_DATASET = "piggy_actions"
@@ -52,6 +54,26 @@ def actions_pipeline(loading_pipeline: str = LOADING_PIPELINE_NAME) -> dlt.Pipel
         dataset_name=ACTIONS_DATASET,
         pipelines_dir=loaded.pipelines_dir,
     )
+
+
+@contextmanager
+def actions_session(loading_pipeline: str = LOADING_PIPELINE_NAME) -> Iterator[dlt.Pipeline]:
+    """The actions pipeline, held exclusively for the block: one exporter or approver at a time.
+
+    Every command that writes action state (export state, requests, ledger, audit) runs inside
+    one: two approvers at once could both see a request unpaid and both pay it, and a second
+    process would finish (or break) the first one's half-done dlt load. The lock is taken before
+    anything is read, and a load a killed holder left half done is finished under it.
+    """
+    pipeline = actions_pipeline(loading_pipeline)
+    lock_path = Path(pipeline.pipelines_dir) / f".{pipeline.pipeline_name}.lock"
+    busy = (
+        f"another piggy-elt export or payouts command holds {pipeline.pipeline_name!r}; "
+        "wait for it to finish, then run again"
+    )
+    with held(lock_path, busy):
+        finish_pending(pipeline)
+        yield pipeline
 
 
 @contextmanager
