@@ -11,6 +11,7 @@ from typer.exceptions import TyperException
 
 from pipelines.commands import demo, export, payouts, run, sandbox, transform
 from pipelines.errors import describe_error, exit_code
+from pipelines.file_modes import create_owner_only, warn_if_secrets_readable
 
 app = typer.Typer(
     name="piggy-elt",
@@ -28,6 +29,7 @@ def _main(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
 ) -> None:
     _debug["enabled"] = debug
+    warn_if_secrets_readable()
 
 
 for command_group in (sandbox, run, transform, export, payouts, demo):
@@ -36,6 +38,7 @@ for command_group in (sandbox, run, transform, export, payouts, demo):
 
 def main() -> None:
     """Console-script entry: run the app, turning known failures into one clear line."""
+    create_owner_only()
     try:
         result = app(standalone_mode=False)
     except SystemExit:

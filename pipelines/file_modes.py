@@ -1,0 +1,48 @@
+"""Personal data and secrets stay with the user who runs piggy-elt.
+
+The warehouse file, dlt's pipelines folder (state, traces, load packages), export files and review
+queues all hold customer data. Under the usual umask 022 they would be world-readable, so the CLI
+masks group and other bits for everything it (and dlt, and DuckDB) creates; and it warns when the
+file holding the API keys is readable by others, which only its owner can fix.
+"""
+
+import os
+import stat
+from pathlib import Path
+
+import dlt
+import typer
+
+OWNER_ONLY_MASK = 0o077
+
+
+def create_owner_only() -> None:
+    """Every file and folder this process creates from now on is readable by its owner only.
+
+    A process-wide setting, made once at the CLI entry: dlt and DuckDB create their own files, so
+    only the umask reaches them all.
+    """
+    os.umask(os.umask(OWNER_ONLY_MASK) | OWNER_ONLY_MASK)
+
+
+def secrets_file() -> Path:
+    """The project's `secrets.toml`, where dlt looks for it."""
+    return Path(dlt.current.run_context().settings_dir) / "secrets.toml"
+
+
+def warn_if_secrets_readable(path: Path | None = None) -> bool:
+    """One warning line when others may read the secrets file; True when it was given."""
+    path = path or secrets_file()
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if not mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return False
+    typer.secho(
+        f"warning: {path} is readable by other users (mode {stat.S_IMODE(mode):o}); "
+        f"run `chmod 600 {path}`",
+        fg=typer.colors.YELLOW,
+        err=True,
+    )
+    return True
