@@ -47,7 +47,7 @@ def _settings(app, request: Request) -> Response:
     except KeyError as exc:
         raise ApiError.invalid(str(exc.args[0]), "Unknown sandbox setting.") from None
     except ValueError as exc:
-        raise ApiError.invalid("fault_kinds", str(exc)) from None
+        raise ApiError.invalid(*exc.args) from None
     if "malformed_rate" in malformed:
         app.malformer.rate = float(malformed["malformed_rate"])
     if "malformed_kinds" in malformed:

@@ -13,6 +13,9 @@ from pathlib import Path
 DEFAULT_NOW = datetime(2026, 11, 1, tzinfo=UTC)
 FAULT_KINDS = ("500", "502", "503", "drop", "slow", "truncate")
 MALFORMED_KINDS = ("missing_key", "wrong_type", "unknown_field")
+PREPAID_ORDERS = ("newest", "oldest")
+"""The prepaid list has no `sort`: the contract assumes newest first, "oldest" lets a test see a
+client that relies on that assumption."""
 ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "ISK", "CLP", "VND"}
 
 
@@ -45,6 +48,7 @@ class SandboxConfig:
     malformed_rate: float = 0.0
     malformed_kinds: tuple[str, ...] = MALFORMED_KINDS
     fault_seed: int | None = None
+    prepaid_order: str = "newest"
     webhooks: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
@@ -61,6 +65,8 @@ class SandboxConfig:
                 raise ValueError(
                     f"unknown malformed kind {kind!r}; choose from {', '.join(MALFORMED_KINDS)}"
                 )
+        if self.prepaid_order not in PREPAID_ORDERS:
+            raise ValueError(f"prepaid_order must be one of {', '.join(PREPAID_ORDERS)}")
         for name in ("fault_rate", "malformed_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")

@@ -49,6 +49,8 @@ def _loyalty_filters(app, request: Request, page: PageRequest) -> None:
 
 
 def _prepaid_filters(app, request: Request, page: PageRequest) -> None:
+    """No `sort` here: the order is the sandbox's `prepaid_order` setting (newest by default)."""
+    page.ascending = app.traffic.settings.prepaid_order == "oldest"
     _uuid_filter(app, request, page, "contact_uuid", "contact", "contact_id")
     _uuid_filter(app, request, page, "shop_uuid", "shop", "shop_id")
 

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from piggy_sandbox.config import FAULT_KINDS, SandboxConfig
+from piggy_sandbox.config import FAULT_KINDS, PREPAID_ORDERS, SandboxConfig
 from piggy_sandbox.routing import Request, Response
 
 UNLIMITED_BUDGET = 1_000_000
@@ -53,6 +53,7 @@ class Settings:
     slow_seconds: float
     seed: int
     paths: tuple[str, ...] = field(default_factory=tuple)
+    prepaid_order: str = "newest"
 
 
 class TrafficShaper:
@@ -60,7 +61,8 @@ class TrafficShaper:
         self.settings = Settings(config.latency_ms, config.jitter_ms, config.rate_limit,
                                  config.rate_window, config.retry_after, config.fault_rate,
                                  tuple(config.fault_kinds), config.slow_seconds,
-                                 config.effective_fault_seed)
+                                 config.effective_fault_seed,
+                                 prepaid_order=config.prepaid_order)
         self._lock = threading.Lock()
         self._windows: dict[str, list[float]] = {}
         self._seen: Counter[str] = Counter()
@@ -76,7 +78,9 @@ class TrafficShaper:
                     value = tuple(value)  # type: ignore[arg-type]
                     unknown = [kind for kind in value if kind not in FAULT_KINDS]
                     if unknown:
-                        raise ValueError(f"unknown fault kinds: {', '.join(unknown)}")
+                        raise ValueError(name, f"unknown fault kinds: {', '.join(unknown)}")
+                if name == "prepaid_order" and value not in PREPAID_ORDERS:
+                    raise ValueError(name, f"choose from {', '.join(PREPAID_ORDERS)}")
                 if name == "paths":
                     value = tuple(value)  # type: ignore[arg-type]
                 setattr(self.settings, name, value)

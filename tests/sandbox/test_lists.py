@@ -6,6 +6,8 @@ from datetime import datetime
 
 import pytest
 
+from piggy_sandbox import SandboxControlError
+
 # path, page-size parameter, maximum, exact meta keys
 PAGED = [
     ("/contacts", "limit", 100, {"page", "limit", "viewing_from", "viewing_to", "last_page",
@@ -155,3 +157,33 @@ def test_unsupported_filters_are_not_applied(api) -> None:
     asked = api.get("/visits", params={"limit": 5, "sort": "created_at",
                                        "created_at[gte]": "2030-01-01T00:00:00Z"}).json()
     assert asked == plain
+
+
+def _prepaid_ids(client, read_all, **params) -> list[str]:
+    return [row["uuid"] for row in read_all(client, "/prepaid-transactions", size=30, **params)]
+
+
+def test_prepaid_order_setting_answers_oldest_first_and_changes_at_runtime(
+    make_sandbox, connect, read_all
+) -> None:
+    """Prepaid has no `sort`; `prepaid_order` lets a client meet an API that is not newest first."""
+    private = make_sandbox(scale=60, prepaid_order="oldest")
+    client = connect(private)
+    oldest_first = _prepaid_ids(client, read_all)
+    contact = client.get("/prepaid-transactions", params={"limit": 1}).json()["data"][0]
+    mine_oldest = _prepaid_ids(client, read_all, contact_uuid=contact["contact"]["uuid"])
+    assert private.control.configure(prepaid_order="newest")["prepaid_order"] == "newest"
+    newest_first = _prepaid_ids(client, read_all)
+    mine_newest = _prepaid_ids(client, read_all, contact_uuid=contact["contact"]["uuid"])
+    assert len(oldest_first) > 30 and oldest_first == newest_first[::-1]
+    assert len(mine_oldest) > 1 and mine_oldest == mine_newest[::-1]
+    moments = [r["created_at"] for r in read_all(client, "/prepaid-transactions", size=30)]
+    assert moments == sorted(moments, reverse=True)
+
+
+def test_an_unknown_prepaid_order_is_refused(make_sandbox) -> None:
+    private = make_sandbox(scale=20)
+    with pytest.raises(SandboxControlError, match="prepaid_order: choose from newest, oldest"):
+        private.control.configure(prepaid_order="random")
+    with pytest.raises(ValueError, match="prepaid_order"):
+        make_sandbox(scale=20, prepaid_order="random")
