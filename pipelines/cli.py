@@ -5,12 +5,13 @@ non-zero; the traceback appears only with `--debug`, so a log never shows intern
 """
 
 import sys
+from importlib.metadata import version
 
 import typer
 from typer.exceptions import TyperException
 
 from pipelines.commands import demo, export, payouts, run, sandbox, transform
-from pipelines.errors import describe_error, exit_code
+from pipelines.errors import INTERRUPTED, describe_error, exit_code, root_cause
 from pipelines.file_modes import create_owner_only, warn_if_secrets_readable
 
 app = typer.Typer(
@@ -18,15 +19,24 @@ app = typer.Typer(
     help="Load Piggy (Leat) loyalty data into your warehouse, model it with dbt, act on it.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 _debug = {"enabled": False}
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"piggy-elt {version('piggy-elt')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    show_version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
 ) -> None:
     _debug["enabled"] = debug
     warn_if_secrets_readable()
@@ -43,9 +53,8 @@ def main() -> None:
         result = app(standalone_mode=False)
     except SystemExit:
         raise
-    except typer.Abort:
-        typer.secho("aborted", fg=typer.colors.RED, err=True)
-        raise SystemExit(130) from None
+    except (typer.Abort, KeyboardInterrupt):
+        _interrupted()
     except TyperException as exc:
         if not hasattr(exc, "show"):
             raise
@@ -54,8 +63,16 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the one place that decides how failures are shown
         if _debug["enabled"] or "--debug" in sys.argv:
             raise
+        if isinstance(root_cause(exc), KeyboardInterrupt):
+            _interrupted()
         message = describe_error(exc)
         typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
         raise SystemExit(exit_code(exc)) from None
     if isinstance(result, int) and result:
         raise SystemExit(result)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: nothing loaded is lost (dlt resumes the interrupted load on the next run)."""
+    typer.secho("interrupted; run again to resume", fg=typer.colors.YELLOW, err=True)
+    raise SystemExit(INTERRUPTED) from None

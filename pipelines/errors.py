@@ -6,17 +6,20 @@ the user can act on is at the bottom of that chain, so we unwrap it before print
 
 from piggy_source.exceptions import PiggyError
 
+DONE, FAILED, USAGE, CHECK_FAILED, REFUSED, INTERRUPTED = 0, 1, 2, 3, 4, 130
+"""The exit codes every command keeps (README, "Exit codes")."""
+
 
 class CliError(Exception):
     """A wrong argument or setting found by the CLI itself; its message says what to change."""
 
-    exit_code = 1
+    exit_code = FAILED
 
 
 class RefusedError(CliError):
     """The command would be unsafe now (another process holds the lock, the data is stale)."""
 
-    exit_code = 4
+    exit_code = REFUSED
 
 
 def root_cause(exc: BaseException) -> BaseException:
@@ -45,4 +48,4 @@ def describe_error(exc: BaseException) -> str:
 def exit_code(exc: BaseException) -> int:
     """The documented exit code of a failure: our own errors carry theirs, anything else is 1."""
     cause = root_cause(exc)
-    return cause.exit_code if isinstance(cause, CliError) else 1
+    return cause.exit_code if isinstance(cause, CliError) else FAILED

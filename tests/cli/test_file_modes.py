@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
-BIN = Path(sys.executable).parent / "piggy-elt"
-
-
-def piggy_elt(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """`piggy-elt ARGS` in `root`, started under the common umask 022."""
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DLT_"))},
-        "DLT_DATA_DIR": str(root / "dlt"),
-        "DESTINATION__DUCKDB__CREDENTIALS": str(root / "piggy.duckdb"),
-        "RUNTIME__DLTHUB_TELEMETRY": "false",
-        **env,
-    }
-    return subprocess.run(
-        [str(BIN), *args],
-        cwd=root,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=lambda: os.umask(0o022),
-    )
+from piggy_process import piggy_elt
 
 
 def shared_with_others(root: Path) -> list[str]:

@@ -1,0 +1,42 @@
+"""`piggy-elt` as a user starts it: its own process, folder, dlt data dir and DuckDB file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent / "piggy-elt"
+
+
+def environment(root: Path, **extra: str) -> dict[str, str]:
+    """The caller's environment without dlt or Piggy settings, plus this folder's own."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DLT_"))}
+    return {
+        **inherited,
+        "DLT_DATA_DIR": str(root / "dlt"),
+        "DESTINATION__DUCKDB__CREDENTIALS": str(root / "piggy.duckdb"),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        **extra,
+    }
+
+
+def start(root: Path, *args: str, **extra: str) -> subprocess.Popen:
+    """Start `piggy-elt ARGS` in `root` under the common umask 022."""
+    return subprocess.Popen(
+        [str(BIN), *args],
+        cwd=root,
+        env=environment(root, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+
+
+def piggy_elt(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+    """Run `piggy-elt ARGS` in `root` to the end."""
+    process = start(root, *args, **extra)
+    stdout, stderr = process.communicate(timeout=300)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
