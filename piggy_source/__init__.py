@@ -12,7 +12,7 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract import DltResource
 
-from piggy_source.cursor import Cursor, Window
+from piggy_source.cursor import Cursor, NewestFirst, Window
 from piggy_source.entity_schemas import ENTITY_TABLES
 from piggy_source.helpers import (
     contacts_disposition,
@@ -131,10 +131,12 @@ def _ledger(
 
 
 def _prepaid(shared: SharedClient, lookback: int, concurrency: int, window: Window) -> DltResource:
-    """The cashback wallet ledger: no date filter, but answered newest first.
+    """The cashback wallet ledger: no date filter and no `sort`, assumed newest first.
 
-    Reading pages only until one reaches past the cursor costs one or two requests per run, where
-    a full read would cost every page again; the overlap is de-duplicated by the merge.
+    While the pages show that order, reading only until one reaches past the cursor costs a few
+    requests per run, where a full read would cost every page again; the overlap is de-duplicated
+    by the merge. The order is only assumed (contract section 9), so it is checked on every row:
+    a listing that does not show it is read whole, and the cursor bounds what is kept.
     """
 
     @dlt.resource(
@@ -147,13 +149,14 @@ def _prepaid(shared: SharedClient, lookback: int, concurrency: int, window: Wind
         cursor = Cursor(dlt.current.resource_state(), lookback, window)
         endpoint = ENDPOINTS["prepaid_transactions"]
         pages = read_listing(shared, "prepaid_transactions", endpoint, {}, concurrency)
+        order = NewestFirst()
         for records in pages:
             flat, items = to_dlt_items(
                 PREPAID_TRANSACTIONS, "prepaid_transactions", cursor.keep(records), shared.stats
             )
             yield from items
             cursor.advance(flat)
-            if cursor.reached_past(records):
+            if order.holds(records) and cursor.reached_past(records):
                 break
         pages.close()
         cursor.save()
