@@ -2,8 +2,12 @@
   Reward receptions by reward and ISO week, plus an all-rewards row per week, on a gap-free week
   spine from the first redemption to the as-of week. The trend compares the latest 4-week moving
   average with the 4 weeks before it; thresholds are vars. A trend needs 8 observed weeks and
-  `trend_min_redemptions` redemptions in them, else it is `flat`.
+  `trend_min_redemptions` redemptions in them, else it is `flat`. The label compares whole
+  counts scaled by the threshold in basis points, never a quotient: a quotient in floating point
+  puts exactly -10 % at -0.09999999999999998.
 -#}
+{%- set rising_bp = (var('trend_rising_threshold') * 10000) | round | int -%}
+{%- set falling_bp = (var('trend_falling_threshold') * 10000) | round | int -%}
 with redemptions as (
     select reward_uuid, item_name as reward_title, contact_uuid, points_spent,
         {{ week_start('redemption_date') }} as week_start
@@ -65,12 +69,12 @@ windows as (
         filled.*,
         sum(case when is_all_rewards then redemptions else 0 end) over (partition by week_start)
             as all_redemptions,
-        cast(sum(redemptions) over (
+        sum(redemptions) over (
             partition by reward_uuid order by week_start rows between 3 preceding and current row
-        ) as {{ type_double() }}) / 4 as moving_avg_4w,
-        cast(sum(redemptions) over (
+        ) as redemptions_4w,
+        sum(redemptions) over (
             partition by reward_uuid order by week_start rows between 7 preceding and 4 preceding
-        ) as {{ type_double() }}) / 4 as previous_moving_avg_4w,
+        ) as previous_redemptions_4w,
         sum(redemptions) over (
             partition by reward_uuid order by week_start rows between 7 preceding and current row
         ) as redemptions_8w,
@@ -91,15 +95,16 @@ select
     case when all_redemptions > 0
         then cast(redemptions as {{ type_double() }}) / all_redemptions end
         as share_of_all_redemptions,
-    moving_avg_4w,
-    coalesce(previous_moving_avg_4w, 0) as previous_moving_avg_4w,
-    case when previous_moving_avg_4w > 0
-        then moving_avg_4w / previous_moving_avg_4w - 1 end as change_vs_previous_4w,
+    cast(redemptions_4w as {{ type_double() }}) / 4 as moving_avg_4w,
+    cast(coalesce(previous_redemptions_4w, 0) as {{ type_double() }}) / 4 as previous_moving_avg_4w,
+    case when previous_redemptions_4w > 0
+        then cast(redemptions_4w as {{ type_double() }}) / previous_redemptions_4w - 1
+    end as change_vs_previous_4w,
     case
         when weeks_observed < 8 or redemptions_8w < {{ var('trend_min_redemptions') }} then 'flat'
-        when coalesce(previous_moving_avg_4w, 0) = 0 then 'rising'
-        when moving_avg_4w / previous_moving_avg_4w - 1 >= {{ var('trend_rising_threshold') }} then 'rising'
-        when moving_avg_4w / previous_moving_avg_4w - 1 <= {{ var('trend_falling_threshold') }} then 'falling'
+        when coalesce(previous_redemptions_4w, 0) = 0 then 'rising'
+        when 10000 * redemptions_4w >= ({{ 10000 + rising_bp }}) * previous_redemptions_4w then 'rising'
+        when 10000 * redemptions_4w <= ({{ 10000 + falling_bp }}) * previous_redemptions_4w then 'falling'
         else 'flat'
     end as trend_label
 from windows
