@@ -33,6 +33,7 @@ from piggy_source.settings import (
     DEFAULT_CONCURRENCY,
     DEFAULT_LOOKBACK_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_AFTER_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     ENDPOINTS,
     RATE_LIMIT_WINDOW_SECONDS,
@@ -60,6 +61,7 @@ def piggy_source(
     rate_limit_window_seconds: float = RATE_LIMIT_WINDOW_SECONDS,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    max_retry_after_seconds: float = DEFAULT_MAX_RETRY_AFTER_SECONDS,
     contacts_sweep: bool = True,
     start_date: datetime | None = None,
     end_date: datetime | None = None,
@@ -72,7 +74,8 @@ def piggy_source(
     balances and tiers of known contacts as they were (only a sweep sees changes to them).
     `stats`, a `RunStats`, receives pages, rows, requests, retries and 429s per resource as they
     happen (the CLI's progress display); `requests_per_minute` fixes the request budget, else it
-    is learned from `X-RateLimit-Limit` over `rate_limit_window_seconds`.
+    is learned from `X-RateLimit-Limit` over `rate_limit_window_seconds`. A `Retry-After` longer
+    than `max_retry_after_seconds` ends the run rather than sleeping through it.
     """
     run_stats = stats if isinstance(stats, RunStats) else RunStats()
     shared = SharedClient(
@@ -85,6 +88,7 @@ def piggy_source(
             "rate_limit_window_seconds": rate_limit_window_seconds,
             "timeout_seconds": timeout_seconds,
             "max_attempts": max_attempts,
+            "max_retry_after_seconds": max_retry_after_seconds,
             "max_connections": max(4, concurrency * 4),
         },
         run_stats,

@@ -11,6 +11,8 @@ import asyncio
 import threading
 import time
 from concurrent.futures import Future
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -29,9 +31,14 @@ from piggy_source.exceptions import (
     PiggyApiError,
     PiggyAuthError,
     PiggyConnectionError,
+    PiggyRateLimitError,
     RetryableResponse,
 )
-from piggy_source.settings import API_PREFIX, RATE_LIMIT_WINDOW_SECONDS
+from piggy_source.settings import (
+    API_PREFIX,
+    DEFAULT_MAX_RETRY_AFTER_SECONDS,
+    RATE_LIMIT_WINDOW_SECONDS,
+)
 from piggy_source.stats import RunStats
 
 RETRYABLE = (RetryableResponse, httpx.TimeoutException, httpx.TransportError)
@@ -52,8 +59,10 @@ class PiggyClient:
         timeout_seconds: float = 30.0,
         max_attempts: int = 8,
         max_connections: int = 16,
+        max_retry_after_seconds: float = DEFAULT_MAX_RETRY_AFTER_SECONDS,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._max_retry_after = max_retry_after_seconds
         self._tokens = tokens
         self._stats = stats
         self._timeout = timeout_seconds
@@ -175,11 +184,22 @@ class PiggyClient:
         if limit.isdigit() and int(limit) > 0:
             self._set_budget(int(limit) * BUDGET_SAFETY, self._learned_window)
 
+    def _refuse_long_waits(self, path: str, retry_after: float | None) -> None:
+        """A wait beyond the ceiling is not worth sleeping through: the run ends and says so."""
+        if retry_after is None or retry_after <= self._max_retry_after:
+            return
+        raise PiggyRateLimitError(
+            f"Piggy asked to wait {retry_after:.0f} s (HTTP 429 with Retry-After on {path}), "
+            f"more than {self._max_retry_after:g} s, the sources.piggy.max_retry_after_seconds "
+            "ceiling: run again later, or raise SOURCES__PIGGY__MAX_RETRY_AFTER_SECONDS"
+        )
+
     def _decode(self, resource: str, path: str, response: httpx.Response) -> dict:
         status = response.status_code
         if status == 429:
             self._stats.add(resource, throttled=1)
-            retry_after = _seconds(response.headers.get("Retry-After"))
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            self._refuse_long_waits(path, retry_after)
             if retry_after is not None:
                 self._resume_at = max(self._resume_at, time.monotonic() + retry_after)
             raise RetryableResponse(f"HTTP 429 on {path}", retry_after, throttled=True)
@@ -201,11 +221,21 @@ class PiggyClient:
         return body
 
 
-def _seconds(header: str | None) -> float | None:
-    try:
-        return max(0.0, float(header)) if header is not None else None
-    except ValueError:
+def retry_after_seconds(header: str | None, now: datetime | None = None) -> float | None:
+    """Both forms of `Retry-After` (RFC 9110): delta-seconds, or an HTTP-date to wait until."""
+    if header is None:
         return None
+    try:
+        return max(0.0, float(header))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 def _api_error(path: str, response: httpx.Response) -> PiggyApiError:

@@ -40,3 +40,7 @@ class RetryableResponse(Exception):
         super().__init__(reason)
         self.retry_after = retry_after
         self.throttled = throttled
+
+
+class PiggyRateLimitError(PiggyError):
+    """Piggy asked for a pause (`Retry-After`) longer than the source is configured to wait."""

@@ -52,6 +52,9 @@ DEFAULT_CONCURRENCY = 12
 budget; this only has to cover budget x latency (5,000 requests/min at 100 ms needs about 9)."""
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_MAX_RETRY_AFTER_SECONDS = 300.0
+"""The longest `Retry-After` waited out: a few minutes spans Laravel's one-minute throttle window
+with room to spare; a longer pause (a daily quota, a misconfigured gateway) ends the run instead."""
 TOKEN_RENEWAL_MARGIN_SECONDS = 60.0
 RATE_LIMIT_WINDOW_SECONDS = 60.0
 """The window a learned `X-RateLimit-Limit` counts over: Piggy runs on Laravel, whose throttle
