@@ -10,7 +10,7 @@ from importlib.metadata import version
 import typer
 from typer.exceptions import TyperException
 
-from pipelines.commands import demo, export, payouts, run, sandbox, sync, transform
+from pipelines.commands import demo, export, payouts, report, run, sandbox, sync, transform
 from pipelines.errors import INTERRUPTED, describe_error, exit_code, root_cause
 from pipelines.file_modes import create_owner_only, warn_if_secrets_readable
 
@@ -42,7 +42,7 @@ def _main(
     warn_if_secrets_readable()
 
 
-for command_group in (sandbox, run, transform, export, payouts, sync, demo):
+for command_group in (sandbox, run, transform, export, payouts, sync, report, demo):
     command_group.register(app)
 
 
