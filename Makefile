@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install postgres-server demo test lint bench bench-full soak clean
+.PHONY: install postgres-server browser demo test lint bench bench-full soak clean
 
 install: $(STAMP)
 
@@ -19,10 +19,14 @@ $(STAMP): pyproject.toml
 postgres-server:
 	bash scripts/postgres-server.sh install
 
+# The report's browser tests drive Debian's headless Chromium; this installs it when missing.
+browser:
+	bash scripts/chromium.sh install
+
 demo: install
 	$(BIN)/piggy-elt demo
 
-test: install postgres-server
+test: install postgres-server browser
 	$(BIN)/python -m pytest -m "not soak"
 
 lint: install
