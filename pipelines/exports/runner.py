@@ -1,13 +1,17 @@
 """One export of one segment: read the mart, compare, write files, push, then remember.
 
-The order matters: files first (they hold the whole segment even when no target is configured),
-then the targets, then the warehouse state and the manifest. If a target fails, no state is written,
-so the next export sends the same difference again under the same idempotency keys.
+The order matters: the segment and delta files first (they hold the whole segment even when no
+target is configured), then the targets, then the manifest, and only then the warehouse state.
+Whatever fails (a full disk, a target), no state moves, so the next export computes the same
+difference, rewrites the same files and resends the same batches under the same idempotency keys.
 """
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -64,15 +68,29 @@ def export_segment(
     delta = compare(rows, previous)
     changes = to_send(delta, full)
     directory = settings.output_dir / segment
-    files.write_table(directory, segment, columns, rows)
-    files.write_delta(directory, columns, changes)
+    with _file_errors(segment, directory):
+        files.write_table(directory, segment, columns, rows)
+        files.write_delta(directory, columns, changes)
     base = content_hash({key: member["fingerprint"] for key, member in previous.items()})
     sent = _push(settings, segment, delta, changes, full, scope=f"{segment}:{base}")
     run = _run_record(segment, delta, full, freshness, now, sent, len(rows))
+    manifest = _manifest(run, delta, columns)
+    with _file_errors(segment, directory):
+        files.write_manifest(directory, manifest)
     record_export(pipeline, segment, delta, run, _audit(context, segment, run["mode"], sent))
-    manifest = _manifest(run, delta, columns, directory)
-    files.write_manifest(directory, manifest)
     return ExportResult(segment, len(rows), delta.counts, _member_totals(sent), manifest)
+
+
+@contextmanager
+def _file_errors(segment: str, directory: Path) -> Iterator[None]:
+    """A file that cannot be written stops the export in one line, before any state moves."""
+    try:
+        yield
+    except OSError as exc:
+        raise ExportError(
+            f"could not write the files of segment '{segment}' in {directory}: "
+            f"{exc.strerror or exc}; nothing was recorded, fix the folder and rerun the export"
+        ) from None
 
 
 def _push(
@@ -151,9 +169,7 @@ def _run_record(
     }
 
 
-def _manifest(
-    run: dict[str, Any], delta: SegmentDelta, columns: list[str], directory: Any
-) -> dict[str, Any]:
+def _manifest(run: dict[str, Any], delta: SegmentDelta, columns: list[str]) -> dict[str, Any]:
     segment = run["segment"]
     return {
         "segment": segment,
