@@ -44,3 +44,7 @@ class RetryableResponse(Exception):
 
 class PiggyRateLimitError(PiggyError):
     """Piggy asked for a pause (`Retry-After`) longer than the source is configured to wait."""
+
+
+class PiggyPagingError(PiggyError):
+    """A listing's pages cannot be trusted: they repeat, or never end, or contradict their meta."""

@@ -13,6 +13,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
+from piggy_source.exceptions import PiggyPagingError
+from piggy_source.listing import Listing
+
 logger = logging.getLogger(__name__)
 
 
@@ -74,24 +77,37 @@ PageFetcher = Callable[[int], "Future[dict[str, Any]]"]
 
 
 def iter_pages(
-    fetch: PageFetcher, page_size: int, window: int
+    fetch: PageFetcher, page_size: int, window: int, listing: Listing | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield `(page_number, body)` in order until the last page, a short page or an empty page.
 
     `fetch(n)` submits page `n` and returns a future. With `last_page` known, up to `window` pages
     are in flight at once; without it, pages are read one by one (the end is found by a short or
-    empty page). Closing the generator cancels what is still in flight.
+    empty page), never more than page 1's `total` allows. `listing` sees every page and stops a
+    read that repeats itself or outgrows its meta. Closing the generator cancels what is in flight.
     """
+    listing = listing if listing is not None else Listing("the listing")
     first = fetch(1).result()
-    yield 1, first
+    info = parse_meta(first.get("meta"))
+    limit = listing.start(info, page_size)
     data = first.get("data")
-    last_page = parse_meta(first.get("meta")).last_page
-    if not isinstance(data, list) or _is_final(data, 1, last_page, page_size):
+    listing.see(1, data if isinstance(data, list) else [])
+    yield 1, first
+    if not isinstance(data, list) or _is_final(data, 1, info.last_page, page_size):
         return
-    if last_page is None:
-        yield from _sequential_pages(fetch, page_size)
-        return
-    yield from _windowed_pages(fetch, range(2, last_page + 1), max(1, window))
+    if info.last_page is None:
+        pages = _sequential_pages(fetch, page_size, listing, limit)
+    else:
+        pages = _windowed_pages(fetch, range(2, info.last_page + 1), max(1, window))
+    try:
+        for number, body in pages:
+            data = body.get("data")
+            listing.see(number, data if isinstance(data, list) else [])
+            yield number, body
+            if not data:
+                return
+    finally:
+        pages.close()
 
 
 def _is_final(data: list, page: int, last_page: int | None, page_size: int) -> bool:
@@ -100,9 +116,17 @@ def _is_final(data: list, page: int, last_page: int | None, page_size: int) -> b
     return len(data) < page_size
 
 
-def _sequential_pages(fetch: PageFetcher, page_size: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def _sequential_pages(
+    fetch: PageFetcher, page_size: int, listing: Listing, limit: int | None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     page = 2
     while True:
+        if limit is not None and page > limit:
+            raise PiggyPagingError(
+                f"{listing.path} still served full pages after page {limit}, more than page 1's "
+                f"total of {listing.first.total if listing.first else '?'} records allows; "
+                "the read stops rather than page on"
+            )
         body = fetch(page).result()
         yield page, body
         data = body.get("data")

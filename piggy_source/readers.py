@@ -15,6 +15,7 @@ import pyarrow as pa
 from piggy_source.auth import TokenProvider
 from piggy_source.client import PiggyClient
 from piggy_source.flatten import FlatPage, flatten_page
+from piggy_source.listing import Listing
 from piggy_source.paging import check_count, iter_pages, parse_meta
 from piggy_source.quarantine import QUARANTINE_TABLE, quarantine_table
 from piggy_source.schemas import TableSpec
@@ -58,8 +59,13 @@ def read_listing(
     endpoint: Endpoint,
     params: dict[str, Any],
     window: int,
+    listing: Listing | None = None,
 ) -> Iterator[list[Any]]:
-    """Yield each page's records in page order; an unpaged endpoint is one page."""
+    """Yield each page's records in page order; an unpaged endpoint is one page.
+
+    `listing`, when given, is filled with what the read saw (a sweep checks it is complete).
+    """
+    listing = listing if listing is not None else Listing(endpoint.path)
     client = shared.acquire()
     try:
         if endpoint.page_size_param is None:
@@ -71,7 +77,7 @@ def read_listing(
             query = {**params, "page": page, endpoint.page_size_param: endpoint.max_page_size}
             return client.submit(resource, endpoint.path, query)
 
-        for page, body in iter_pages(fetch, endpoint.max_page_size, window):
+        for page, body in iter_pages(fetch, endpoint.max_page_size, window, listing):
             records = body["data"] if isinstance(body["data"], list) else []
             check_count(resource, page, parse_meta(body.get("meta")), len(records))
             yield records
