@@ -3,7 +3,9 @@
 The model computes expiry with running sums and a running maximum; this walks each contact's days
 in order with a queue of lots instead, so the two share nothing but the rule: a lot expires
 `days` after the day it was earned, at the start of that day; removals consume the oldest points
-first, and a removal larger than what is left is a debt that the next lots pay first.
+first. A removal larger than the unexpired points is evidence that written-off points had not
+expired: the rest comes back out of the estimated breakage (recorded as `reversed`), and only
+what exceeds that too (a negative balance, which Piggy refuses) is a debt the next lots pay first.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date, timedelta
 @dataclass
 class ContactExpiry:
     expired: int = 0
+    reversed: int = 0
     upcoming: list[tuple[date, int]] = field(default_factory=list)
 
     def expiring_within(self, as_of: date, days: int) -> int:
@@ -28,7 +31,8 @@ class ContactExpiry:
 
 def simulate(movements: list[tuple[str, date, int]], as_of: date, days: int
              ) -> dict[str, ContactExpiry]:
-    """movements: (contact, day, credits) in time order. Returns expiry per contact at `as_of`."""
+    """movements: (contact, day, credits) in time order. Returns expiry per contact at `as_of`:
+    `expired` is the net breakage (expired minus given back), `reversed` what spending gave back."""
     by_contact: dict[str, list[tuple[date, int]]] = defaultdict(list)
     for contact, day, credits in movements:
         if day <= as_of and credits != 0:
@@ -47,7 +51,11 @@ def _walk(events: list[tuple[date, int]], as_of: date, days: int) -> ContactExpi
             debt -= paid
             lots.append([day + timedelta(days=days), credits - paid])
         else:
-            debt += _consume(lots, -credits)
+            shortfall = _consume(lots, -credits)
+            given_back = min(shortfall, result.expired)
+            result.expired -= given_back
+            result.reversed += given_back
+            debt += shortfall - given_back
     result.expired += _expire(lots, as_of)
     result.upcoming = [(expiry, left) for expiry, left in lots]
     return result

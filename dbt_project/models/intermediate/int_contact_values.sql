@@ -12,8 +12,19 @@ points as (
         sum(case when movement_type = 'earn' and not is_reversed then coalesce(purchase_amount_cents, 0) else 0 end)
             as purchase_value_cents,
         sum(case when credits > 0 then credits else 0 end) as lifetime_points_earned,
-        sum(case when credits < 0 then -credits else 0 end) as lifetime_points_spent
+        sum(case when credits < 0 then -credits else 0 end) as lifetime_points_spent,
+        sum(case when movement_date <= {{ as_of_date() }} then credits else 0 end) as ledger_points_balance
     from {{ ref('int_points_movements') }}
+    group by contact_uuid
+),
+
+breakage as (
+    select
+        contact_uuid,
+        sum(case when event_kind = 'expiry' and is_expired then expiring_credits else 0 end)
+            - sum(breakage_reversed_credits) as estimated_breakage_points,
+        sum(breakage_reversed_credits) as breakage_reversed_points
+    from {{ ref('int_points_fifo') }}
     group by contact_uuid
 ),
 
@@ -69,10 +80,16 @@ select
     coalesce(points.purchase_value_cents, 0) as purchase_value_cents,
     coalesce(points.lifetime_points_earned, 0) as lifetime_points_earned,
     coalesce(points.lifetime_points_spent, 0) as lifetime_points_spent,
+    coalesce(points.ledger_points_balance, 0) as ledger_points_balance,
+    coalesce(breakage.estimated_breakage_points, 0) as estimated_breakage_points,
+    coalesce(breakage.breakage_reversed_points, 0) as breakage_reversed_points,
+    coalesce(points.ledger_points_balance, 0) - coalesce(breakage.estimated_breakage_points, 0)
+        as outstanding_points,
     coalesce(reward_costs.reward_cost_cents, 0) as reward_cost_cents,
     coalesce(cashback.cashback_cents, 0) as cashback_cents
 from contacts
 left join points on points.contact_uuid = contacts.contact_uuid
+left join breakage on breakage.contact_uuid = contacts.contact_uuid
 left join reward_costs on reward_costs.contact_uuid = contacts.contact_uuid
 left join cashback on cashback.contact_uuid = contacts.contact_uuid
 left join activity on activity.contact_uuid = contacts.contact_uuid
