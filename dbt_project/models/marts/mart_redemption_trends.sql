@@ -1,6 +1,9 @@
 {#-
   Reward receptions by reward and ISO week, plus an all-rewards row per week, on a gap-free week
-  spine from the first redemption to the as-of week. The trend compares the latest 4-week moving
+  spine from the first redemption to the as-of week, for every reward that is active or was ever
+  redeemed (weeks without redemptions are zero rows). The as-of week is still running: it keeps
+  its row, flagged `is_partial_week`, with no moving average and no label, so a half week never
+  drags the 4-week average down. The trend compares the latest 4-week moving
   average with the 4 weeks before it; thresholds are vars. A trend needs 8 observed weeks and
   `trend_min_redemptions` redemptions in them, else it is `flat`. The label compares whole
   counts scaled by the threshold in basis points, never a quotient: a quotient in floating point
@@ -29,9 +32,9 @@ weeks as (
 ),
 
 rewards as (
-    select reward_uuid, max(reward_title) as reward_title
-    from redemptions
-    group by reward_uuid
+    select reward_uuid, reward_title
+    from {{ ref('dim_rewards') }}
+    where is_active or reward_uuid in (select reward_uuid from redemptions)
     union all
     select cast(null as {{ dbt.type_string() }}), 'All rewards'
 ),
@@ -54,6 +57,7 @@ filled as (
         rewards.reward_title,
         rewards.reward_uuid is null as is_all_rewards,
         weeks.week_start,
+        weeks.week_start = {{ week_start(as_of_date()) }} as is_partial_week,
         coalesce(per_reward_week.redemptions, 0) as redemptions,
         coalesce(per_reward_week.points_spent, 0) as points_spent,
         coalesce(per_reward_week.unique_redeemers, 0) as unique_redeemers
@@ -89,18 +93,23 @@ select
     reward_title,
     is_all_rewards,
     week_start,
+    is_partial_week,
     redemptions,
     points_spent,
     unique_redeemers,
     case when all_redemptions > 0
         then cast(redemptions as {{ type_double() }}) / all_redemptions end
         as share_of_all_redemptions,
-    cast(redemptions_4w as {{ type_double() }}) / 4 as moving_avg_4w,
-    cast(coalesce(previous_redemptions_4w, 0) as {{ type_double() }}) / 4 as previous_moving_avg_4w,
-    case when previous_redemptions_4w > 0
+    case when not is_partial_week
+        then cast(redemptions_4w as {{ type_double() }}) / 4 end as moving_avg_4w,
+    case when not is_partial_week
+        then cast(coalesce(previous_redemptions_4w, 0) as {{ type_double() }}) / 4
+    end as previous_moving_avg_4w,
+    case when not is_partial_week and previous_redemptions_4w > 0
         then cast(redemptions_4w as {{ type_double() }}) / previous_redemptions_4w - 1
     end as change_vs_previous_4w,
     case
+        when is_partial_week then null
         when weeks_observed < 8 or redemptions_8w < {{ var('trend_min_redemptions') }} then 'flat'
         when coalesce(previous_redemptions_4w, 0) = 0 then 'rising'
         when 10000 * redemptions_4w >= ({{ 10000 + rising_bp }}) * previous_redemptions_4w then 'rising'
