@@ -12,11 +12,13 @@ from pipelines.errors import CliError
 from pipelines.exports.audit import RunContext
 from pipelines.exports.warehouse import actions_session
 from pipelines.payouts import review
-from pipelines.payouts.approve import PayoutRun, plan
+from pipelines.payouts.approve import PayoutRun
 from pipelines.payouts.dbt_build import build_review_mart
 from pipelines.payouts.ledger import read_ledger
+from pipelines.payouts.outcomes import Outcome, plan
+from pipelines.payouts.recheck import broken_rule, changed_since_review, current_request
 from pipelines.payouts.requests import load_requests, read_requests
-from pipelines.payouts.settings import load_settings, require_shop
+from pipelines.payouts.settings import load_connection, load_settings, require_shop
 from pipelines.payouts.wallet import Wallet
 
 PipelineName = Annotated[str, typer.Option(help="The loading dlt pipeline.")]
@@ -33,7 +35,7 @@ def load_requests_command(
     pipeline_name: PipelineName = "piggy",
 ) -> None:
     """Check a CSV of cashback requests and merge it into the warehouse by request_id."""
-    requests = read_requests(file)
+    requests = read_requests(file, load_settings().request_limits)
     with actions_session(pipeline_name) as pipeline:
         load_requests(pipeline, requests)
     typer.echo(f"loaded {len(requests)} cashback request(s) from {file}")
@@ -61,7 +63,7 @@ def review_command(
         if build:
             build_review_mart(pipeline_name, _parse_vars(dbt_vars), target_path)
         decisions = review.read_decisions(pipeline)
-        queue_file = review.write_queue(settings.review_dir, decisions)
+        queue_file = review.write_queue(Path(settings.review_dir), decisions)
         counts = review.summary(decisions)
         typer.echo(", ".join(f"{decision} {count}" for decision, count in counts.items()))
         typer.echo(f"review queue: {queue_file}")
@@ -77,6 +79,13 @@ def approve_command(
     apply: Annotated[
         bool, typer.Option(help="Credit the approved amounts in Piggy (default: dry run).")
     ] = False,
+    acknowledge_lost_ledger: Annotated[
+        bool,
+        typer.Option(
+            help="The payout ledger was lost: record credits Piggy already holds for approved "
+            "requests as paid (audited) instead of refusing."
+        ),
+    ] = False,
     actor: Actor = None,
     pipeline_name: PipelineName = "piggy",
 ) -> None:
@@ -85,14 +94,33 @@ def approve_command(
     with actions_session(pipeline_name) as pipeline:
         approved = [row for row in review.read_decisions(pipeline) if row["decision"] == "approve"]
         if not apply:
-            _print_outcomes("dry run: nothing was sent", plan(approved, read_ledger(pipeline)))
+            ledger = read_ledger(pipeline)
+
+            def check(request: dict) -> str | None:
+                current = current_request(pipeline, request["request_id"])
+                return changed_since_review(request, current) or broken_rule(request, ledger, None)
+
+            _print_outcomes("dry run: nothing was sent", plan(approved, ledger, check))
             return
         shop_uuid = require_shop(settings)
         context = RunContext.start(settings.actor, "payouts approve --apply")
-        with Wallet(settings) as wallet:
-            run = PayoutRun(pipeline, wallet, shop_uuid, context)
+        with Wallet(load_connection(), shop_uuid) as wallet:
+            run = PayoutRun(pipeline, wallet, context, acknowledge_lost_ledger)
             outcomes = run.apply(approved)
     _print_outcomes(f"payout run {context.run_id}", outcomes)
+    _warn_unsettled(outcomes)
+
+
+def _warn_unsettled(outcomes: list[Outcome]) -> None:
+    """Say on stderr what needs a person: requests sent back to review, payouts left open."""
+    returned = [o.request_id for o in outcomes if o.result == "back_to_review"]
+    if returned:
+        typer.secho(
+            f"{len(returned)} request(s) changed since review or broke a rule and went back to "
+            "review unpaid (see why above): run `piggy-elt payouts review`",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
     still_open = [o.request_id for o in outcomes if o.result == "open"]
     if still_open:
         typer.secho(
@@ -116,10 +144,10 @@ def _parse_vars(text: str | None) -> dict:
     return parsed
 
 
-def _print_outcomes(title: str, outcomes: list) -> None:
+def _print_outcomes(title: str, outcomes: list[Outcome]) -> None:
     table = Table(title=title)
-    for column in ("request", "contact", "amount (cents)", "result", "transaction"):
-        table.add_column(column)
+    for column in ("request", "contact", "amount (cents)", "result", "transaction", "why"):
+        table.add_column(column, overflow="fold")
     for outcome in outcomes:
         table.add_row(
             outcome.request_id,
@@ -127,6 +155,7 @@ def _print_outcomes(title: str, outcomes: list) -> None:
             str(outcome.amount_cents),
             outcome.result,
             outcome.transaction_uuid or "-",
+            outcome.reason or "",
         )
     Console().print(table)
 

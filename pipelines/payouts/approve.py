@@ -1,53 +1,34 @@
 """Pay approved cashback requests at most once, even when the process dies at any point.
 
-The protocol, per request: write the intent to the ledger (one load for the batch), then call
-`POST /prepaid-transactions`, then write the result. An intent found without a result on a later run
-may or may not have been booked, so it is first reconciled against the contact's wallet
+The protocol, per request: look in the contact's wallet on Piggy for a credit that already pays
+it (a lost or replaced warehouse forgets payments Piggy remembers), write the intent to the ledger
+(one load for the batch), decide again just before the call (`recheck`), call
+`POST /prepaid-transactions`, then write the result. An intent found without a result on a later
+run may or may not have been booked, so it is first reconciled against the contact's wallet
 transactions; only when nothing matches is it credited again, under a fresh intent.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 import dlt
 
-from pipelines.exports.audit import RunContext, audit_row, now_utc
+from pipelines.errors import RefusedError
+from pipelines.exports.audit import RunContext, audit_row
 from pipelines.payouts import failpoints
 from pipelines.payouts.errors import PayoutError
-from pipelines.payouts.ledger import INTENT, PAID, REFUSED, read_ledger, record
-from pipelines.payouts.reconcile import WalletMark, find_booking
+from pipelines.payouts.ledger import (
+    INTENT,
+    PAID,
+    REFUSED,
+    RETURNED,
+    ledger_exists,
+    read_ledger,
+    record,
+)
+from pipelines.payouts.outcomes import Outcome, describe, error_of, intent_row, settled_row
+from pipelines.payouts.recheck import broken_rule, changed_since_review, current_request
+from pipelines.payouts.reconcile import WalletMark, find_booking, find_earlier_credit
 from pipelines.payouts.wallet import Answer, Wallet
-
-
-@dataclass
-class Outcome:
-    """What happened to one approved request in this run."""
-
-    request_id: str
-    contact_uuid: str
-    amount_cents: int
-    result: str
-    transaction_uuid: str | None = None
-
-
-def plan(approved: list[dict[str, Any]], ledger: dict[str, dict[str, Any]]) -> list[Outcome]:
-    """What `--apply` would do for each approved request, without touching anything."""
-    steps = {
-        None: "would_credit",
-        INTENT: "would_reconcile",
-        PAID: "already_paid",
-        REFUSED: "refused",
-    }
-    return [
-        Outcome(
-            request["request_id"],
-            request["contact_uuid"],
-            int(request["amount_cents"]),
-            steps[(ledger.get(request["request_id"]) or {}).get("status")],
-            (ledger.get(request["request_id"]) or {}).get("transaction_uuid"),
-        )
-        for request in approved
-    ]
 
 
 class PayoutRun:
@@ -57,56 +38,120 @@ class PayoutRun:
         self,
         pipeline: dlt.Pipeline,
         wallet: Wallet,
-        shop_uuid: str,
         context: RunContext,
+        acknowledge_lost_ledger: bool = False,
     ) -> None:
         self.pipeline = pipeline
         self.wallet = wallet
-        self.shop_uuid = shop_uuid
         self.context = context
+        self.acknowledge_lost_ledger = acknowledge_lost_ledger
         self.ledger = read_ledger(pipeline)
+        self.ledger_present = ledger_exists(pipeline)
         self.claimed = {
             r["transaction_uuid"] for r in self.ledger.values() if r.get("transaction_uuid")
         }
+        self.balances: dict[str, int | None] = {}
 
     def apply(self, approved: list[dict[str, Any]]) -> list[Outcome]:
         """Settle every approved request this run can settle; see the module docstring."""
-        outcomes, to_credit = [], []
+        outcomes, to_credit, found = [], [], []
         for request in approved:
             row = self.ledger.get(request["request_id"])
             status = (row or {}).get("status")
             if status in (PAID, REFUSED):
-                outcomes.append(
-                    _outcome(request, "already_paid" if status == PAID else "refused", row)
-                )
+                result = "already_paid" if status == PAID else "refused"
+                outcomes.append(Outcome.of(request, result, row))
             elif status == INTENT and (booked := self._reconcile(row)) is not None:
                 outcomes.append(booked)
             else:
-                mark = self.wallet.mark(request["contact_uuid"])
-                to_credit.append(_intent(request, row, self.context, mark))
+                transactions = self.wallet.transactions(request["contact_uuid"])
+                mark = WalletMark.of(transactions)
+                intent = intent_row(request, row, self.context, mark)
+                booking = find_earlier_credit(transactions, request, self.claimed)
+                if booking is None:
+                    to_credit.append((request, intent))
+                else:
+                    self.claimed.add(booking["uuid"])
+                    found.append((intent, booking))
+        outcomes += self._settle_found(found)
         if to_credit:
             audits = [
                 self._audit("intent", i, sent=self._payload(i), outcome="recorded")
-                for i in to_credit
+                for _, i in to_credit
             ]
-            record(self.pipeline, to_credit, audits)
+            record(self.pipeline, [i for _, i in to_credit], audits)
         failpoints.reach("after_intent")
-        for intent in to_credit:
-            outcomes.append(self._credit(intent))
+        for request, intent in to_credit:
+            outcomes.append(self._checked_credit(request, intent))
             failpoints.reach("after_result")
         return outcomes
 
+    def _settle_found(self, found: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Outcome]:
+        """Record credits Piggy already holds as payments, in one load; a missing ledger first
+        needs the operator's word, since the warehouse that paid them is gone."""
+        if not found:
+            return []
+        ids = [intent["request_id"] for intent, _ in found]
+        if not self.ledger_present and not self.acknowledge_lost_ledger:
+            shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+            raise RefusedError(
+                f"payout_ledger is missing from the warehouse, yet Piggy holds {len(ids)} "
+                f"credit(s) on the payouts shop matching approved requests ({shown}): restore "
+                "the warehouse from a backup, or rerun `piggy-elt payouts approve --apply "
+                "--acknowledge-lost-ledger` to record them as paid without paying again"
+            )
+        rows, audits = [], []
+        if not self.ledger_present:
+            audits.append(
+                audit_row(
+                    self.context,
+                    "payout.acknowledge_lost_ledger",
+                    "payout_ledger",
+                    sent=ids,
+                    outcome="acknowledged: settled from Piggy's wallets",
+                )
+            )
+        for intent, booking in found:
+            settled = settled_row(intent, PAID, booking["uuid"], "found_in_piggy")
+            self.ledger[intent["request_id"]] = settled
+            rows.append(settled)
+            audits.append(
+                self._audit(
+                    "wallet_check",
+                    intent,
+                    None,
+                    Answer(200, booking),
+                    "earlier credit found: recorded as paid",
+                )
+            )
+        record(self.pipeline, rows, audits)
+        return [Outcome.of(row, "found_in_piggy", row) for row in rows]
+
+    def _checked_credit(self, request: dict[str, Any], intent: dict[str, Any]) -> Outcome:
+        """Credit the intent unless the request changed since review or now breaks a rule."""
+        contact = intent["contact_uuid"]
+        current = current_request(self.pipeline, intent["request_id"])
+        why = changed_since_review(request, current)
+        if why is None:
+            if contact not in self.balances:
+                self.balances[contact] = self.wallet.balance(contact)
+            why = broken_rule(request, self.ledger, self.balances[contact])
+        if why is not None:
+            audit = self._audit("recheck", intent, outcome=f"returned to review: {why}")
+            settled = settled_row(intent, RETURNED, None, "recheck", why)
+            record(self.pipeline, [settled], [audit])
+            self.ledger[intent["request_id"]] = settled
+            return Outcome.of(intent, "back_to_review", None, why)
+        outcome = self._credit(intent)
+        if outcome.result == "credited" and self.balances.get(contact) is not None:
+            self.balances[contact] += int(intent["amount_cents"])
+        return outcome
+
     def _payload(self, intent: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "contact_uuid": intent["contact_uuid"],
-            "amount_in_cents": int(intent["amount_cents"]),
-            "shop_uuid": self.shop_uuid,
-        }
+        return self.wallet.payload(intent["contact_uuid"], intent["amount_cents"])
 
     def _credit(self, intent: dict[str, Any]) -> Outcome:
-        answer = self.wallet.credit(
-            intent["contact_uuid"], int(intent["amount_cents"]), self.shop_uuid
-        )
+        answer = self.wallet.credit(intent["contact_uuid"], int(intent["amount_cents"]))
         failpoints.reach("after_call")
         audit = self._audit("credit", intent, self._payload(intent), answer)
         if answer.booked:
@@ -115,19 +160,21 @@ class PayoutRun:
         if answer.blocks_every_payout:
             record(self.pipeline, [], [audit])
             raise PayoutError(
-                f"Piggy refused POST /prepaid-transactions ({_error(answer)}): fix the API key "
+                f"Piggy refused POST /prepaid-transactions ({error_of(answer)}): fix the API key "
                 "or payouts.shop_uuid and rerun; open intents are reconciled first"
             )
         if answer.refused:
-            return self._settle(intent, REFUSED, None, "refused", [audit], _error(answer))
-        return self._reconcile(intent, [audit]) or self._leave_open(intent)
+            return self._settle(intent, REFUSED, None, "refused", [audit], error_of(answer))
+        return self._reconcile(intent, [audit]) or Outcome.of(intent, "open", None)
 
     def _reconcile(
         self, intent: dict[str, Any], audits: list[dict[str, Any]] | None = None
     ) -> Outcome | None:
         """Settle an intent from the wallet if Piggy booked it; None when it did not."""
         mark = WalletMark.from_columns(intent)
-        transactions = self.wallet.transactions_after(intent["contact_uuid"], mark)
+        transactions = [
+            t for t in self.wallet.transactions(intent["contact_uuid"]) if mark.is_after(t)
+        ]
         booking = find_booking(transactions, int(intent["amount_cents"]), mark, self.claimed)
         newer = [t.get("uuid") for t in transactions]
         outcome = "booking found" if booking else "no booking found"
@@ -146,31 +193,12 @@ class PayoutRun:
         audits: list[dict[str, Any]],
         error: str | None = None,
     ) -> Outcome:
-        settled = {
-            **intent,
-            "status": status,
-            "settled_at": now_utc(),
-            "transaction_uuid": transaction_uuid,
-            "settled_by": how,
-            "error": error,
-        }
+        settled = settled_row(intent, status, transaction_uuid, how, error)
         record(self.pipeline, [settled], audits)
         if transaction_uuid:
             self.claimed.add(transaction_uuid)
         self.ledger[intent["request_id"]] = settled
-        return Outcome(
-            intent["request_id"],
-            intent["contact_uuid"],
-            int(intent["amount_cents"]),
-            how if status == PAID else "refused",
-            transaction_uuid,
-        )
-
-    def _leave_open(self, intent: dict[str, Any]) -> Outcome:
-        """No answer and no booking: the intent stays open and the next run reconciles it."""
-        return Outcome(
-            intent["request_id"], intent["contact_uuid"], int(intent["amount_cents"]), "open"
-        )
+        return Outcome.of(settled, how if status == PAID else "refused", settled, error)
 
     def _audit(
         self,
@@ -187,49 +215,5 @@ class PayoutRun:
             sent=sent,
             status_code=answer.status_code if answer else None,
             answer=(answer.body if answer.body is not None else answer.error) if answer else None,
-            outcome=outcome or _describe(answer),
+            outcome=outcome or describe(answer),
         )
-
-
-def _intent(
-    request: dict[str, Any], previous: dict[str, Any] | None, context: RunContext, mark: WalletMark
-) -> dict:
-    return {
-        "request_id": request["request_id"],
-        "contact_uuid": request["contact_uuid"],
-        "amount_cents": int(request["amount_cents"]),
-        "currency": request.get("currency"),
-        "status": INTENT,
-        "attempt": int((previous or {}).get("attempt") or 0) + 1,
-        "intent_at": now_utc(),
-        "settled_at": None,
-        "transaction_uuid": None,
-        "settled_by": None,
-        "error": None,
-        **mark.to_columns(),
-        "run_id": context.run_id,
-        "actor": context.actor,
-    }
-
-
-def _outcome(request: dict[str, Any], result: str, row: dict[str, Any] | None) -> Outcome:
-    return Outcome(
-        request["request_id"],
-        request["contact_uuid"],
-        int(request["amount_cents"]),
-        result,
-        (row or {}).get("transaction_uuid"),
-    )
-
-
-def _describe(answer: Answer | None) -> str:
-    if answer is None:
-        return ""
-    if answer.booked:
-        return "booked"
-    return "refused" if answer.refused else "no answer: reconciling"
-
-
-def _error(answer: Answer) -> str:
-    body = answer.body if isinstance(answer.body, dict) else {}
-    return f"HTTP {answer.status_code} code {body.get('code')}: {str(body.get('message'))[:200]}"

@@ -2,25 +2,36 @@
 
 `payout_ledger` holds one row per request that was ever acted on (merge on `request_id`): `intent`
 (written before the call, so a call is never made that the ledger does not know about), then `paid`
-or `refused`. Every step also lands in the audit table (`pipelines.exports.audit`), in the same
-load as the ledger change it explains.
+or `refused`, or `returned_to_review` when the check just before the call found the request
+changed or over a rule (nothing was sent; a later approval may pay it). Every step also lands in
+the audit table (`pipelines.exports.audit`), in the same load as the ledger change it explains.
 """
 
 from typing import Any
 
 import dlt
+from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
 from pipelines.exports.audit import audit_resource
-from pipelines.exports.warehouse import ACTIONS_DATASET, load, read_rows_if_present
+from pipelines.exports.warehouse import ACTIONS_DATASET, load, read_rows, read_rows_if_present
 
 LEDGER_TABLE = "payout_ledger"
-INTENT, PAID, REFUSED = "intent", "paid", "refused"
+INTENT, PAID, REFUSED, RETURNED = "intent", "paid", "refused", "returned_to_review"
 
 
 def read_ledger(pipeline: dlt.Pipeline) -> dict[str, dict[str, Any]]:
     """Every request acted on so far, by request id."""
     rows = read_rows_if_present(pipeline, ACTIONS_DATASET, LEDGER_TABLE)
     return {row["request_id"]: row for row in rows}
+
+
+def ledger_exists(pipeline: dlt.Pipeline) -> bool:
+    """Whether the warehouse holds a ledger table at all (a lost or replaced one does not)."""
+    try:
+        read_rows(pipeline, ACTIONS_DATASET, LEDGER_TABLE, "LIMIT 0")
+    except DestinationUndefinedEntity:
+        return False
+    return True
 
 
 def record(

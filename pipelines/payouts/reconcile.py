@@ -66,3 +66,24 @@ def find_booking(
         and mark.is_after(transaction)
     ]
     return min(matches, key=lambda t: (as_utc(t["created_at"]), t["uuid"])) if matches else None
+
+
+def find_earlier_credit(
+    transactions: list[dict[str, Any]], request: dict[str, Any], claimed: set[str]
+) -> dict[str, Any] | None:
+    """A credit of this request's amount booked at or after the request was made, that no ledger
+    row claims: the payment of a request whose ledger row was lost (a replaced warehouse).
+
+    The oldest such credit is taken, and requests are settled oldest first, so two equal requests
+    of one contact claim two different credits. A credit of the same amount made for another
+    reason would also match: the request is then left unpaid, never paid twice.
+    """
+    made_at = as_utc(request["requested_at"])
+    matches = [
+        transaction
+        for transaction in transactions
+        if int(transaction.get("amount_in_cents") or 0) == int(request["amount_cents"])
+        and transaction.get("uuid") not in claimed
+        and as_utc(transaction["created_at"]) >= made_at
+    ]
+    return min(matches, key=lambda t: (as_utc(t["created_at"]), t["uuid"])) if matches else None

@@ -1,47 +1,71 @@
-"""Payout settings: `[payouts]` in config, the Slack URL in secrets, Piggy's from the source.
+"""Payout settings as dlt configspecs: `[payouts]`, `[payouts.slack]` and the source's Piggy keys.
 
-The Piggy base URL and credentials are the source's own (`[sources.piggy]`), so one token serves
-reading and acting. `Settings.__repr__` hides every secret.
+The Piggy base URL and credentials are the source's own (`[sources.piggy]`, the same default base
+URL as `piggy-elt run`), so one token serves reading and acting. Secrets are typed
+`TSecretStrValue`: dlt then records `<secret>` instead of their value in the traces it writes
+(`<pipeline>_actions/trace.pickle`), and their `repr` hides them.
 """
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dlt.common.configuration import configspec, resolve_configuration
+from dlt.common.configuration.specs import BaseConfiguration
+from dlt.common.typing import TSecretStrValue
 
-import dlt
-
+from piggy_source.settings import DEFAULT_BASE_URL
 from pipelines.exports.audit import os_user
 from pipelines.payouts.errors import PayoutError
+from pipelines.payouts.requests import RequestLimits
 
 
-@dataclass
-class PayoutSettings:
-    """What `piggy-elt payouts` needs: where to pay from, who runs it, where to announce."""
+@configspec
+class PiggyConnection(BaseConfiguration):
+    """Where and as whom to call Piggy: `[sources.piggy]`, shared with the source."""
 
-    base_url: str
-    shop_uuid: str | None = None
-    api_key: str | None = field(default=None, repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    api_key: TSecretStrValue | None = None
     client_id: str | None = None
-    client_secret: str | None = field(default=None, repr=False)
-    review_dir: Path = Path("exports/payout_review")
-    slack_webhook_url: str | None = field(default=None, repr=False)
-    actor: str = "unknown"
+    client_secret: TSecretStrValue | None = None
+
+
+@configspec
+class SlackSettings(BaseConfiguration):
+    """`[payouts.slack]`: the webhook URL is a secret (whoever holds it can post)."""
+
+    webhook_url: TSecretStrValue | None = None
+
+
+@configspec
+class PayoutSettings(BaseConfiguration):
+    """`[payouts]`: where to pay from, who runs it, what a request file may hold."""
+
+    shop_uuid: str | None = None
+    review_dir: str = "exports/payout_review"
+    actor: str | None = None
+    max_amount_cents: int = RequestLimits.max_amount_cents
+    max_line_bytes: int = RequestLimits.max_line_bytes
+    max_clock_skew_seconds: int = RequestLimits.max_clock_skew_seconds
+    slack: SlackSettings = None
+
+    @property
+    def request_limits(self) -> RequestLimits:
+        return RequestLimits(
+            self.max_amount_cents, self.max_line_bytes, self.max_clock_skew_seconds
+        )
+
+    @property
+    def slack_webhook_url(self) -> str | None:
+        return self.slack.webhook_url or None
 
 
 def load_settings(actor: str | None = None) -> PayoutSettings:
-    """Read the settings; the actor (who ran it, for the audit) defaults to the OS user."""
-    base_url = dlt.config.get("sources.piggy.base_url", str)
-    if not base_url:
-        raise PayoutError("sources.piggy.base_url is not set (.dlt/config.toml or env)")
-    return PayoutSettings(
-        base_url=base_url,
-        shop_uuid=dlt.config.get("payouts.shop_uuid", str),
-        api_key=dlt.secrets.get("sources.piggy.api_key", str),
-        client_id=dlt.config.get("sources.piggy.client_id", str),
-        client_secret=dlt.secrets.get("sources.piggy.client_secret", str),
-        review_dir=Path(dlt.config.get("payouts.review_dir", str) or "exports/payout_review"),
-        slack_webhook_url=dlt.secrets.get("payouts.slack.webhook_url", str),
-        actor=actor or dlt.config.get("payouts.actor", str) or os_user(),
-    )
+    """Resolve the settings; the actor (who ran it, for the audit) defaults to the OS user."""
+    settings = resolve_configuration(PayoutSettings(), sections=("payouts",))
+    settings.actor = actor or settings.actor or os_user()
+    return settings
+
+
+def load_connection() -> PiggyConnection:
+    """Piggy's base URL and credentials, from the source's section."""
+    return resolve_configuration(PiggyConnection(), sections=("sources", "piggy"))
 
 
 def require_shop(settings: PayoutSettings) -> str:

@@ -1,8 +1,12 @@
-"""Piggy's prepaid (cashback) wallet: credit a contact, list a contact's wallet transactions.
+"""Piggy's prepaid (cashback) wallet: credit a contact, read a contact's wallet on our shop.
 
 A credit is sent once and never retried here: when its answer is lost (timeout, dropped connection,
 5xx) Piggy may or may not have booked it, and only a look at the contact's transactions can tell.
-That look (`transactions_after`) is a plain read, retried with backoff like every read.
+That look is a plain read, retried with backoff like every read.
+
+The prepaid listing has no `sort` and Piggy does not document its default order, so a wallet is
+always read whole (every page up to the `last_page` the first page announced) and nothing here
+depends on the order rows come in. A contact's wallet on one shop is small: a few pages at most.
 """
 
 import asyncio
@@ -15,12 +19,11 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 
 from piggy_source.auth import TokenProvider
 from piggy_source.settings import API_PREFIX
-from pipelines.exports.freshness import as_utc
 from pipelines.payouts.errors import PayoutError
-from pipelines.payouts.reconcile import WalletMark
-from pipelines.payouts.settings import PayoutSettings
+from pipelines.payouts.settings import PiggyConnection
 
 PAGE_SIZE = 30
+MAX_WALLET_PAGES = 100
 SETUP_ERROR_CODES = {1008, 7002, 7011}
 """Shop not found, account inactive, no access to the account (contract section 8)."""
 
@@ -59,17 +62,24 @@ class RetryableRead(Exception):
 
 
 class Wallet:
-    """Sync calls on one httpx client; the bearer token comes from the source's token provider."""
+    """Sync calls on one httpx client for one payouts shop; the token comes from the source's
+    token provider."""
 
-    def __init__(self, settings: PayoutSettings, timeout_seconds: float = 30.0) -> None:
-        self._root = settings.base_url.rstrip("/") + API_PREFIX
+    def __init__(
+        self, connection: PiggyConnection, shop_uuid: str, timeout_seconds: float = 30.0
+    ) -> None:
+        self.shop_uuid = shop_uuid
+        self._root = connection.base_url.rstrip("/") + API_PREFIX
         tokens = TokenProvider(
-            settings.base_url, settings.api_key, settings.client_id, settings.client_secret
+            connection.base_url,
+            connection.api_key or None,
+            connection.client_id or None,
+            connection.client_secret or None,
         )
-        self._token = asyncio.run(_fetch_token(tokens, timeout_seconds))
+        token = asyncio.run(_fetch_token(tokens, timeout_seconds))
         self._http = httpx.Client(
             timeout=timeout_seconds,
-            headers={"Accept": "application/json", "Authorization": f"Bearer {self._token}"},
+            headers={"Accept": "application/json", "Authorization": f"Bearer {token}"},
         )
 
     def close(self) -> None:
@@ -81,56 +91,62 @@ class Wallet:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def credit(self, contact_uuid: str, amount_cents: int, shop_uuid: str) -> Answer:
+    def credit(self, contact_uuid: str, amount_cents: int) -> Answer:
         """`POST /prepaid-transactions`, exactly one attempt."""
-        payload = {
-            "contact_uuid": contact_uuid,
-            "amount_in_cents": amount_cents,
-            "shop_uuid": shop_uuid,
-        }
         try:
-            response = self._http.post(f"{self._root}/prepaid-transactions", json=payload)
+            response = self._http.post(
+                f"{self._root}/prepaid-transactions", json=self.payload(contact_uuid, amount_cents)
+            )
         except httpx.TransportError as exc:
             return Answer(None, None, f"no answer ({type(exc).__name__})")
         return Answer(response.status_code, _json(response))
 
-    def mark(self, contact_uuid: str) -> WalletMark:
-        """The contact's wallet as it stands, to tell later bookings from earlier ones."""
-        newest_first: list[dict[str, Any]] = []
-        for rows in self._pages(contact_uuid):
-            newest_first += rows
-            if as_utc(rows[-1]["created_at"]) < as_utc(newest_first[0]["created_at"]):
-                break
-        return WalletMark.of(newest_first)
+    def payload(self, contact_uuid: str, amount_cents: int) -> dict[str, Any]:
+        return {
+            "contact_uuid": contact_uuid,
+            "amount_in_cents": int(amount_cents),
+            "shop_uuid": self.shop_uuid,
+        }
 
-    def transactions_after(self, contact_uuid: str, mark: WalletMark) -> list[dict[str, Any]]:
-        """The contact's wallet transactions the mark did not see, newest first."""
-        found: list[dict[str, Any]] = []
-        for rows in self._pages(contact_uuid):
-            found += [row for row in rows if mark.is_after(row)]
-            oldest = as_utc(rows[-1]["created_at"])
-            if mark.newest_at is not None and oldest < mark.newest_at:
-                break
-        return found
+    def transactions(self, contact_uuid: str) -> list[dict[str, Any]]:
+        """Every transaction of the contact's wallet on our shop, in whatever order Piggy sent."""
+        return [row for rows in self._pages(contact_uuid) for row in rows]
+
+    def balance(self, contact_uuid: str) -> int | None:
+        """The contact's prepaid balance now, in cents (None when Piggy does not say)."""
+        body = self._read(f"/contacts/{contact_uuid}", {}, f"contact {contact_uuid}")
+        balance = ((body.get("data") or {}).get("prepaid_balance") or {}).get("balance_in_cents")
+        return None if balance is None else int(balance)
 
     def _pages(self, contact_uuid: str) -> Iterator[list[dict[str, Any]]]:
-        """Non-empty pages of the contact's wallet, newest first (Piggy's default order)."""
+        """Every page up to the `last_page` announced by the first, so order never matters."""
         page, last_page = 1, 1
+        params = {"contact_uuid": contact_uuid, "shop_uuid": self.shop_uuid, "limit": PAGE_SIZE}
         while page <= last_page:
-            try:
-                body = self._read_page(contact_uuid, page)
-            except (RetryableRead, httpx.TransportError) as exc:
-                raise PayoutError(
-                    f"Piggy kept failing while reading the wallet of contact {contact_uuid} "
-                    f"({type(exc).__name__}); run approve --apply again, open intents are "
-                    "reconciled first"
-                ) from None
+            what = f"the wallet of contact {contact_uuid}"
+            body = self._read("/prepaid-transactions", {**params, "page": page}, what)
             rows = body.get("data") or []
             if not rows:
                 return
             yield rows
-            last_page = int((body.get("meta") or {}).get("last_page") or page)
+            if page == 1:
+                last_page = int((body.get("meta") or {}).get("last_page") or 1)
+                if last_page > MAX_WALLET_PAGES:
+                    raise PayoutError(
+                        f"Piggy announced {last_page} pages for {what} on the payouts shop "
+                        f"(more than {MAX_WALLET_PAGES}): check payouts.shop_uuid names a shop "
+                        "used for payouts only"
+                    )
             page += 1
+
+    def _read(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+        try:
+            return self._get(path, params, what)
+        except (RetryableRead, httpx.TransportError) as exc:
+            raise PayoutError(
+                f"Piggy kept failing while reading {what} ({type(exc).__name__}); run "
+                "approve --apply again, open intents are reconciled first"
+            ) from None
 
     @retry(
         retry=retry_if_exception_type((RetryableRead, httpx.TransportError)),
@@ -138,15 +154,14 @@ class Wallet:
         wait=wait_exponential(multiplier=0.5, max=20),
         reraise=True,
     )
-    def _read_page(self, contact_uuid: str, page: int) -> dict[str, Any]:
-        params = {"contact_uuid": contact_uuid, "page": page, "limit": PAGE_SIZE}
-        response = self._http.get(f"{self._root}/prepaid-transactions", params=params)
+    def _get(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+        response = self._http.get(f"{self._root}{path}", params=params)
         if response.status_code == 429 or response.status_code >= 500:
             raise RetryableRead(f"HTTP {response.status_code}")
         if response.status_code >= 400:
             raise PayoutError(
-                f"Piggy answered HTTP {response.status_code} when reading the wallet of contact "
-                f"{contact_uuid}: check SOURCES__PIGGY__API_KEY and the contact"
+                f"Piggy answered HTTP {response.status_code} when reading {what}: check "
+                "SOURCES__PIGGY__API_KEY, payouts.shop_uuid and the contact"
             )
         return response.json()
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,10 +124,12 @@ def template(tmp_path_factory, sandbox_data_dir) -> Path:
 
 
 @contextmanager
-def copied_workspace(source: Path, root: Path, data_dir: Path) -> Iterator[Workspace]:
+def copied_workspace(
+    source: Path, root: Path, data_dir: Path, **sandbox_options: Any
+) -> Iterator[Workspace]:
     """A private copy of a workspace with its own sandbox of the same account."""
     shutil.copytree(source, root, ignore=shutil.ignore_patterns("dbt-target"))
-    with run_sandbox(sandbox_config(data_dir)) as sandbox:
+    with run_sandbox(sandbox_config(data_dir), **sandbox_options) as sandbox:
         yield Workspace(root, sandbox)
 
 
@@ -228,3 +230,24 @@ def payout_workspace(payout_template, tmp_path, sandbox_data_dir) -> Iterator[Wo
         copy.extra_env["PAYOUTS__SHOP_UUID"] = copy.api("GET", "/shops")["data"][0]["uuid"]
         copy.extra_env["PAYOUTS__ACTOR"] = "test-operator"
         yield copy
+
+
+@pytest.fixture
+def payout_workspaces(
+    payout_template, tmp_path, sandbox_data_dir
+) -> Iterator[Callable[..., Workspace]]:
+    """Factory: `payout_workspaces(name, **sandbox_options)`, a payout workspace whose sandbox
+    starts with those options (a known token, latency); all stop when the test ends."""
+    with ExitStack() as stack:
+
+        def make(name: str = "ws", **sandbox_options: Any) -> Workspace:
+            copy = stack.enter_context(
+                copied_workspace(
+                    payout_template.root, tmp_path / name, sandbox_data_dir, **sandbox_options
+                )
+            )
+            copy.extra_env["PAYOUTS__SHOP_UUID"] = copy.api("GET", "/shops")["data"][0]["uuid"]
+            copy.extra_env["PAYOUTS__ACTOR"] = "test-operator"
+            return copy
+
+        yield make

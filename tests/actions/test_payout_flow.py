@@ -28,7 +28,9 @@ def test_a_bad_request_file_is_refused_with_its_line_and_nothing_is_loaded(works
     result = workspace.cli("payouts", "load-requests", str(bad), expect_ok=False)
 
     message = describe_error(result.exception)
-    assert message.startswith("requests.csv line 3: amount_cents '12.50' is not a whole number")
+    assert message.startswith(
+        "requests.csv line 3 column 3 (amount_cents): '12.50' is not a whole number"
+    )
     tables = workspace.query(
         "select table_name from information_schema.tables where table_schema = 'piggy_actions'"
     )

@@ -13,10 +13,19 @@ GOOD = "q1,c-1,1250,eur,o-1,2026-01-31T14:05:00Z,\n"
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("q2,c-2,1250,EUR,o-2,31/01/2026,", "line 3: requested_at '31/01/2026' is not ISO 8601"),
-        ("q2,c-2,1250,EURO,o-2,2026-01-31T14:05:00Z,", "line 3: currency 'EURO' is not an ISO"),
-        ("q2,,1250,EUR,o-2,2026-01-31T14:05:00Z,", "line 3: contact_uuid is empty"),
-        ("q2,c-2,1250,EUR,o-2,2026-01-31T14:05:00Z,maybe", "line 3: is_returned 'maybe' is not"),
+        (
+            "q2,c-2,1250,EUR,o-2,31/01/2026,",
+            r"line 3 column 6 \(requested_at\): '31/01/2026' is not ISO 8601",
+        ),
+        (
+            "q2,c-2,1250,EURO,o-2,2026-01-31T14:05:00Z,",
+            r"line 3 column 4 \(currency\): 'EURO' is not an ISO",
+        ),
+        ("q2,,1250,EUR,o-2,2026-01-31T14:05:00Z,", r"line 3 column 2 \(contact_uuid\): empty"),
+        (
+            "q2,c-2,1250,EUR,o-2,2026-01-31T14:05:00Z,maybe",
+            r"line 3 column 7 \(is_returned\): 'maybe' is not",
+        ),
         ("q1,c-2,1250,EUR,o-2,2026-01-31T14:05:00Z,", "line 3: request_id repeated"),
     ],
 )

@@ -90,3 +90,10 @@ def searched_kinds(roots: Iterable[Path]) -> set[str]:
     for path in artefact_files(roots):
         kinds.add(path.suffix or path.name)
     return kinds
+
+
+def pipeline_folders(dlt_data_dir: Path) -> dict[str, Path]:
+    """Every dlt pipeline folder under `DLT_DATA_DIR`, by name: the loading one and the actions
+    one (`<name>_actions`, written by exports and payouts), so a scan can show it covered both."""
+    root = dlt_data_dir / "pipelines"
+    return {path.name: path for path in sorted(root.iterdir()) if path.is_dir()}

@@ -4,7 +4,10 @@
   reject what must never be paid (unknown or deleted contact, returned order, fraud flag, bad
   amount or currency, a second request for the same order); send to a person what might be fine
   (not a high-value customer, over the per-contact or daily cap, a wallet balance out of range);
-  approve the rest. Caps count requests that were not rejected, in request order.
+  approve the rest. Caps count requests that were not rejected, in request order. A request dated
+  in the future (beyond 5 minutes of clock skew) is rejected: caps and the wallet check read that
+  date. Every row carries the thresholds it was decided by, so `payouts approve --apply` applies
+  the same rules again, with what is paid by then, just before it pays.
 -#}
 {%- set min_ltv_decile = var('payout_min_ltv_decile', 8) -%}
 {%- set min_spend_cents = var('payout_min_spend_cents', 50000) -%}
@@ -47,7 +50,9 @@ checked as (
         coalesce(contacts.is_deleted, false) as is_deleted_contact,
         coalesce(requests.amount_cents, 0) <= 0 as is_bad_amount,
         coalesce(requests.currency, '') <> upper('{{ currency }}') as is_wrong_currency,
-        requests.order_reference is not null and requests.order_request_rank > 1 as is_repeat_order
+        requests.order_reference is not null and requests.order_request_rank > 1 as is_repeat_order,
+        requests.requested_at
+            > {{ dbt.dateadd('minute', 5, dbt.current_timestamp()) }} as is_future_request
     from requests
     left join contacts on contacts.contact_uuid = requests.contact_uuid
 ),
@@ -56,7 +61,8 @@ rejectable as (
     select
         *,
         (is_unknown_contact or is_deleted_contact or is_returned or is_fraud_flagged
-            or is_bad_amount or is_wrong_currency or is_repeat_order) as is_rejected
+            or is_bad_amount or is_wrong_currency or is_repeat_order or is_future_request)
+            as is_rejected
     from checked
 ),
 
@@ -132,6 +138,7 @@ select
         "case when is_bad_amount then 'invalid_amount;' else '' end",
         "case when is_wrong_currency then 'wrong_currency;' else '' end",
         "case when is_repeat_order then 'repeat_order;' else '' end",
+        "case when is_future_request then 'requested_in_future;' else '' end",
         "case when not is_rejected and is_not_high_value then 'not_high_value;' else '' end",
         "case when not is_rejected and is_over_contact_cap then 'over_contact_cap;' else '' end",
         "case when not is_rejected and is_over_daily_cap then 'over_daily_cap;' else '' end",
@@ -141,5 +148,9 @@ select
     lifetime_purchase_value_cents,
     prepaid_balance_cents,
     contact_window_cents,
-    day_running_cents
+    day_running_cents,
+    {{ contact_cap_cents }} as contact_cap_cents,
+    {{ contact_window_days }} as contact_window_days,
+    {{ daily_cap_cents }} as daily_cap_cents,
+    {{ max_balance_cents }} as max_prepaid_balance_cents
 from flagged
