@@ -14,17 +14,11 @@ from dlt.extract import DltResource
 
 from piggy_source.cursor import Cursor, NewestFirst, Window
 from piggy_source.entity_schemas import ENTITY_TABLES
-from piggy_source.helpers import (
-    contacts_disposition,
-    keep_unread_open,
-    subscription_items,
-    unread_contacts,
-)
+from piggy_source.helpers import contact_items, contacts_disposition, finish_sweep
+from piggy_source.listing import Listing
 from piggy_source.readers import SharedClient, read_listing, to_dlt_items
 from piggy_source.schemas import (
-    CONTACTS,
     GIFTCARD_TRANSACTIONS,
-    HASHED_CONTACT_COLUMNS,
     LOYALTY_TRANSACTIONS,
     PREPAID_TRANSACTIONS,
 )
@@ -33,6 +27,7 @@ from piggy_source.settings import (
     DEFAULT_CONCURRENCY,
     DEFAULT_LOOKBACK_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETIRE_SHARE,
     DEFAULT_MAX_RETRY_AFTER_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     ENDPOINTS,
@@ -40,6 +35,7 @@ from piggy_source.settings import (
     RESOURCE_NAMES,
 )
 from piggy_source.stats import RunStats
+from piggy_source.sweep import Sweep
 
 __all__ = ["RESOURCE_NAMES", "RunStats", "piggy_source"]
 
@@ -63,6 +59,7 @@ def piggy_source(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     max_retry_after_seconds: float = DEFAULT_MAX_RETRY_AFTER_SECONDS,
     contacts_sweep: bool = True,
+    max_retire_share: float = DEFAULT_MAX_RETIRE_SHARE,
     start_date: datetime | None = None,
     end_date: datetime | None = None,
     stats: Any = None,
@@ -100,7 +97,9 @@ def piggy_source(
             for name in LEDGER_TABLES
         },
         "prepaid_transactions": _prepaid(shared, lookback_seconds, concurrency, window),
-        "contacts": _contacts(shared, contacts_sweep, lookback_seconds, concurrency, window),
+        "contacts": _contacts(
+            shared, contacts_sweep, lookback_seconds, concurrency, window, max_retire_share
+        ),
     }
     for name in ENTITY_TABLES:
         resources[name] = _entity(shared, name, concurrency)
@@ -169,15 +168,22 @@ def _prepaid(shared: SharedClient, lookback: int, concurrency: int, window: Wind
 
 
 def _contacts(
-    shared: SharedClient, sweep: bool, lookback: int, concurrency: int, window: Window
+    shared: SharedClient,
+    sweep: bool,
+    lookback: int,
+    concurrency: int,
+    window: Window,
+    max_retire_share: float,
 ) -> DltResource:
     """Contacts as scd2 history: balance, tier and profile versions, deletions as closed rows.
 
-    Only a complete sweep may retire contacts it did not see; a partial read (new contacts only,
-    a backfill window) is scoped so that it versions only the contacts it read, and a contact the
-    sweep sent to quarantine was seen, not deleted, so its version stays open.
+    Only a complete sweep may retire contacts it did not see, and only those Piggy confirms gone
+    (`piggy_source.sweep`); a partial read (new contacts only, a backfill window) is scoped so
+    that it versions only the contacts it read, and a contact the sweep sent to quarantine was
+    seen, not deleted, so its version stays open.
     """
     complete = sweep and window is None
+    endpoint = ENDPOINTS["contacts"]
 
     @dlt.resource(
         name="contacts",
@@ -188,17 +194,15 @@ def _contacts(
     def contacts() -> Iterator[Any]:
         cursor = Cursor(dlt.current.resource_state(), lookback, window)
         params = {"sort": "created_at", **({} if complete else cursor.filters())}
+        listing = Listing(endpoint.path)
+        seen = Sweep(listing, max_retire_share)
         unread: set[str | None] = set()
-        for records in read_listing(shared, "contacts", ENDPOINTS["contacts"], params, concurrency):
-            flat, items = to_dlt_items(
-                CONTACTS, "contacts", records, shared.stats, HASHED_CONTACT_COLUMNS
-            )
+        for records in read_listing(shared, "contacts", endpoint, params, concurrency, listing):
+            flat, items = contact_items(seen.fresh(records), shared.stats, unread)
             yield from items
-            yield from subscription_items(flat, records)
-            unread |= unread_contacts(flat, records)
             cursor.advance(flat)
-        if complete and unread:
-            yield keep_unread_open(unread)
+        if complete:
+            yield from finish_sweep(shared, seen, unread, concurrency)
         cursor.save()
 
     return contacts

@@ -48,3 +48,7 @@ class PiggyRateLimitError(PiggyError):
 
 class PiggyPagingError(PiggyError):
     """A listing's pages cannot be trusted: they repeat, or never end, or contradict their meta."""
+
+
+class PiggySweepError(PiggyError):
+    """A contacts sweep is incomplete, or would retire too many contacts: nothing is loaded."""

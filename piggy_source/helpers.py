@@ -1,7 +1,8 @@
-"""Small helpers of the contacts resource: its scd2 merge and its subscriptions table."""
+"""Small helpers of the contacts resource: its pages, its scd2 merge, its subscriptions table and
+the end of a sweep, where missing contacts are confirmed before anyone is retired."""
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import dlt
@@ -9,8 +10,10 @@ import pyarrow as pa
 
 from piggy_source.flatten import FlatPage, flatten_page
 from piggy_source.quarantine import QUARANTINE_TABLE, quarantine_table
-from piggy_source.readers import variant
-from piggy_source.schemas import CONTACT_SUBSCRIPTIONS, CONTACTS
+from piggy_source.readers import SharedClient, to_dlt_items, variant
+from piggy_source.schemas import CONTACT_SUBSCRIPTIONS, CONTACTS, HASHED_CONTACT_COLUMNS
+from piggy_source.stats import RunStats
+from piggy_source.sweep import Sweep, confirm_missing, open_contacts
 
 SUBSCRIPTION_KEY = ("contact_uuid", "subscription_type_uuid")
 SAFE_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
@@ -89,3 +92,30 @@ def keep_unread_open(unread: Collection[str | None]) -> Any:
     schema = CONTACTS.arrow_schema().append(pa.field("row_hash", pa.string(), nullable=False))
     hints = dlt.mark.make_hints(write_disposition=contacts_disposition(True, unread))
     return dlt.mark.with_hints(schema.empty_table(), hints)
+
+
+def contact_items(
+    records: Sequence[Any], stats: RunStats, unread: set[str | None]
+) -> tuple[FlatPage, list[Any]]:
+    """A page of contacts as dlt items (versions, subscriptions, quarantine); the uuids of the
+    contacts it quarantined join `unread`."""
+    flat, items = to_dlt_items(CONTACTS, "contacts", records, stats, HASHED_CONTACT_COLUMNS)
+    unread |= unread_contacts(flat, records)
+    return flat, items + subscription_items(flat, records)
+
+
+def finish_sweep(
+    shared: SharedClient, sweep: Sweep, unread: set[str | None], window: int
+) -> Iterator[Any]:
+    """Check the sweep is complete, then confirm who is gone: a missing contact Piggy still has
+    loads as read now; one it cannot answer for stays as it was; only a 404 lets scd2 retire."""
+    sweep.check_complete()
+    missing = sweep.missing(open_contacts())
+    for uuid, record, known in confirm_missing(shared, missing, window):
+        shared.stats.add("contacts", rechecked=1, kept_live=int(record is not None))
+        if record is not None:
+            yield from contact_items([record], shared.stats, unread)[1]
+        elif not known:
+            unread.add(uuid)
+    if unread:
+        yield keep_unread_open(unread)

@@ -55,6 +55,10 @@ DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_MAX_RETRY_AFTER_SECONDS = 300.0
 """The longest `Retry-After` waited out: a few minutes spans Laravel's one-minute throttle window
 with room to spare; a longer pause (a daily quota, a misconfigured gateway) ends the run instead."""
+DEFAULT_MAX_RETIRE_SHARE = 0.1
+"""The largest share of open contacts one sweep may retire: a tenth is far beyond a day's real
+deletions (the sandbox models 0.02% a day), and far below what a lost page or a lying proxy
+removes. A genuine mass deletion is loaded by one run with the share raised."""
 TOKEN_RENEWAL_MARGIN_SECONDS = 60.0
 RATE_LIMIT_WINDOW_SECONDS = 60.0
 """The window a learned `X-RateLimit-Limit` counts over: Piggy runs on Laravel, whose throttle

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class ResourceStats:
-    """What reading one resource cost and produced."""
+    """What reading one resource cost and produced. `rechecked` counts contacts a sweep missed and
+    asked for by uuid; `kept_live` those of them Piggy still had (kept open, not retired)."""
 
     pages: int = 0
     rows: int = 0
@@ -19,6 +20,8 @@ class ResourceStats:
     requests: int = 0
     retries: int = 0
     throttled: int = 0
+    rechecked: int = 0
+    kept_live: int = 0
     started_at: float = field(default_factory=time.monotonic)
 
     def requests_per_second(self) -> float:
