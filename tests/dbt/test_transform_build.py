@@ -27,7 +27,10 @@ def test_build_ran_the_reconciliation_and_every_unit_test(warehouse: Warehouse):
     assert {
         "fifo_expiry_consumes_oldest_lots_first",
         "ltv_projects_from_the_pooled_cohort_curve",
-        "cohort_retention_fills_quiet_months",
+        "cohorts_by_signup_and_by_first_activity",
+        "fifo_spending_written_off_points_gives_breakage_back",
+        "movements_say_who_acted",
+        "redemption_trends_label_exactly_ten_percent",
         "redemption_trends_by_reward_and_week",
         "points_expiring_segment_rule",
         "vip_candidates_segment_rule",

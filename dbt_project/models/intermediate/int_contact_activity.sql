@@ -1,6 +1,8 @@
 {#-
-  Every dated thing a contact did: points movements, voucher redemptions, visits and cashback
-  movements. "Active" in DECISIONS.md means at least one row here.
+  Every dated thing that happened on a contact's account: points movements, voucher redemptions,
+  visits and cashback movements. "Active" in DECISIONS.md means at least one row here with
+  `is_member_initiated`: the member's own doing (a purchase, a reward, a voucher, a visit, spending
+  the cashback wallet), not the merchant's (a bonus, a reversal, an adjustment, a cashback credit).
 -#}
 with points as (
     select
@@ -8,6 +10,7 @@ with points as (
         created_at as activity_at,
         movement_date as activity_date,
         movement_type as activity_kind,
+        is_member_initiated,
         case when movement_type = 'earn' and not is_reversed then purchase_amount_cents end
             as purchase_amount_cents,
         case when movement_type = 'spend' then 1 else 0 end as redemption_count
@@ -20,6 +23,7 @@ vouchers as (
         redeemed_at as activity_at,
         {{ utc_date('redeemed_at') }} as activity_date,
         'voucher_redemption' as activity_kind,
+        true as is_member_initiated,
         cast(null as {{ dbt.type_bigint() }}) as purchase_amount_cents,
         1 as redemption_count
     from {{ ref('stg_piggy__vouchers') }}
@@ -32,6 +36,7 @@ visits as (
         coalesce(starts_at, created_at) as activity_at,
         {{ utc_date('coalesce(starts_at, created_at)') }} as activity_date,
         'visit' as activity_kind,
+        true as is_member_initiated,
         cast(null as {{ dbt.type_bigint() }}) as purchase_amount_cents,
         0 as redemption_count
     from {{ ref('stg_piggy__visits') }}
@@ -43,6 +48,7 @@ cashback as (
         created_at as activity_at,
         {{ utc_date('created_at') }} as activity_date,
         'cashback' as activity_kind,
+        amount_cents < 0 as is_member_initiated,
         cast(null as {{ dbt.type_bigint() }}) as purchase_amount_cents,
         0 as redemption_count
     from {{ ref('stg_piggy__prepaid_transactions') }}

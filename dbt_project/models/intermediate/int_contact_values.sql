@@ -1,6 +1,8 @@
 {#-
   Per contact ever seen: what it brought and what it cost, and when it was active. The inputs of
-  `mart_customer_ltv` and the segments, gathered once.
+  LTV, cohorts and the segments, gathered once. Activity dates count member-initiated activity
+  only; `cohort_month` is the month of the first of it, `signup_month` the month the contact was
+  created (for a contact known from activity only, the month anything first happened to it).
 -#}
 with contacts as (
     select * from {{ ref('int_contacts_current') }}
@@ -52,8 +54,9 @@ cashback as (
 activity as (
     select
         contact_uuid,
-        min(activity_date) as first_activity_date,
-        max(activity_date) as last_activity_date,
+        min(activity_date) as first_seen_date,
+        min(case when is_member_initiated then activity_date end) as first_activity_date,
+        max(case when is_member_initiated then activity_date end) as last_activity_date,
         max(case when redemption_count > 0 then activity_date end) as last_redemption_date,
         sum(redemption_count) as lifetime_redemptions
     from {{ ref('int_contact_activity') }}
@@ -75,6 +78,8 @@ select
     activity.last_activity_date,
     activity.last_redemption_date,
     {{ month_start('activity.first_activity_date') }} as cohort_month,
+    {{ month_start('coalesce(' ~ utc_date('contacts.created_at') ~ ', activity.first_seen_date)') }}
+        as signup_month,
     coalesce(active_months.active_months, 0) as active_months,
     coalesce(activity.lifetime_redemptions, 0) as lifetime_redemptions,
     coalesce(points.purchase_value_cents, 0) as purchase_value_cents,

@@ -1,10 +1,26 @@
 {#-
   Everyone a marketer may contact today: current (not deleted) contacts with marketing consent,
-  with the fields every segment exports and the facts the segment rules test.
+  with the fields every segment exports and the facts the segment rules test. Built from the
+  intermediate models the dims use too, so segments never depend on a dim or a mart.
 -#}
 with contacts as (
-    select * from {{ ref('dim_contacts') }}
-    where not is_deleted and has_marketing_consent
+    select
+        current_contacts.*,
+        contact_values.purchase_value_cents as lifetime_purchase_value_cents,
+        contact_values.lifetime_redemptions,
+        contact_values.last_redemption_date,
+        contact_values.last_activity_date,
+        ltv.ltv_decile,
+        ltv.net_value_cents
+    from {{ ref('int_contacts_current') }} as current_contacts
+    inner join {{ ref('int_marketing_consent') }} as consent
+        on consent.contact_uuid = current_contacts.contact_uuid
+        and consent.has_marketing_consent
+    left join {{ ref('int_contact_values') }} as contact_values
+        on contact_values.contact_uuid = current_contacts.contact_uuid
+    left join {{ ref('int_customer_ltv') }} as ltv
+        on ltv.contact_uuid = current_contacts.contact_uuid
+    where not current_contacts.is_deleted
 ),
 
 expiring as (
@@ -38,7 +54,7 @@ recent_visits as (
 
 top_tier as (
     select max(tier_position) as top_tier_position
-    from {{ ref('dim_tiers') }}
+    from {{ ref('stg_piggy__tiers') }}
 )
 
 select

@@ -7,8 +7,8 @@ values_ as (
 ),
 
 ltv as (
-    select contact_uuid, net_value_cents, projected_12m_value_cents, ltv_decile
-    from {{ ref('mart_customer_ltv') }}
+    select contact_uuid, net_value_cents, projected_12m_value_cents, ltv_decile, is_never_active
+    from {{ ref('int_customer_ltv') }}
 ),
 
 consent as (
@@ -32,6 +32,7 @@ select
     values_.last_activity_date,
     values_.last_redemption_date,
     values_.cohort_month,
+    values_.signup_month,
     values_.lifetime_points_earned,
     values_.lifetime_points_spent,
     values_.lifetime_redemptions,
@@ -45,6 +46,7 @@ select
     ltv.net_value_cents,
     ltv.projected_12m_value_cents,
     ltv.ltv_decile,
+    ltv.is_never_active,
     coalesce(consent.has_marketing_consent, false) as has_marketing_consent,
     contacts.is_deleted,
     contacts.deleted_at,

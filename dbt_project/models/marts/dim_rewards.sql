@@ -2,11 +2,11 @@ with redemptions as (
     select
         reward_uuid,
         count(*) as lifetime_redemptions,
-        sum(points_spent) as lifetime_points_spent,
-        min(redeemed_at) as first_redeemed_at,
-        max(redeemed_at) as last_redeemed_at
-    from {{ ref('fct_redemptions') }}
-    where redemption_kind = 'reward'
+        sum(-credits) as lifetime_points_spent,
+        min(created_at) as first_redeemed_at,
+        max(created_at) as last_redeemed_at
+    from {{ ref('int_points_movements') }}
+    where movement_type = 'spend'
     group by reward_uuid
 )
 
