@@ -5,6 +5,7 @@ the user can act on is at the bottom of that chain, so we unwrap it before print
 """
 
 from piggy_source.exceptions import PiggyError
+from pipelines.config_errors import describe_config_error, describe_warehouse_error
 
 DONE, FAILED, USAGE, CHECK_FAILED, REFUSED, INTERRUPTED = 0, 1, 2, 3, 4, 130
 """The exit codes every command keeps (README, "Exit codes")."""
@@ -22,25 +23,32 @@ class RefusedError(CliError):
     exit_code = REFUSED
 
 
-def root_cause(exc: BaseException) -> BaseException:
-    """Follow `__cause__`/`__context__` to the first error we raised on purpose, else the last."""
-    seen: set[int] = set()
+def chain(exc: BaseException) -> list[BaseException]:
+    """The error and every error behind it (`__cause__`, else `__context__`), outermost first."""
+    found: list[BaseException] = []
     current: BaseException | None = exc
-    deepest = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, PiggyError | CliError):
-            return current
-        seen.add(id(current))
-        deepest = current
+    while current is not None and all(current is not seen for seen in found):
+        found.append(current)
         current = current.__cause__ or current.__context__
-    return deepest
+    return found
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """The first error we raised on purpose in the chain, else the deepest one."""
+    errors = chain(exc)
+    return next((e for e in errors if isinstance(e, PiggyError | CliError)), errors[-1])
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line: our own errors verbatim, anything else by its type and first line."""
+    """One line: our own errors verbatim, dlt's configuration errors explained, anything else by
+    its type and first line."""
     cause = root_cause(exc)
     if isinstance(cause, PiggyError | CliError):
         return str(cause)
+    for error in chain(exc):
+        explained = describe_config_error(error) or describe_warehouse_error(error)
+        if explained:
+            return explained
     first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
     return f"{type(cause).__name__}: {first_line} (rerun with --debug for details)"
 
@@ -48,4 +56,6 @@ def describe_error(exc: BaseException) -> str:
 def exit_code(exc: BaseException) -> int:
     """The documented exit code of a failure: our own errors carry theirs, anything else is 1."""
     cause = root_cause(exc)
-    return cause.exit_code if isinstance(cause, CliError) else FAILED
+    if isinstance(cause, CliError):
+        return cause.exit_code
+    return REFUSED if any(describe_warehouse_error(e) for e in chain(exc)) else FAILED

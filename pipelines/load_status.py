@@ -57,10 +57,13 @@ def read_status(
         raise CliError(
             f"pipeline {pipeline_name!r} has not run here yet: run `piggy-elt run` first"
         ) from None
+    if pipeline.first_run or not pipeline.default_schema_name:
+        raise CliError(
+            f"pipeline {pipeline_name!r} has loaded nothing yet (its first run was interrupted or "
+            "failed): run `piggy-elt run`, it resumes"
+        )
     cursors = _cursors(pipeline.state)
-    tables = (
-        sorted(pipeline.default_schema.data_table_names()) if pipeline.default_schema_name else []
-    )
+    tables = sorted(pipeline.default_schema.data_table_names())
     with pipeline.sql_client() as client:
         counts = {table: _count(client, table) for table in tables}
         loads = _recent_loads(client, pipeline.default_schema.loads_table_name, recent_loads)

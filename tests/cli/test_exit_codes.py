@@ -46,3 +46,18 @@ def test_an_approver_finding_the_actions_lock_held_is_refused_with_4(
     assert refused.returncode == 4, refused.stderr
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == 1 and "another piggy-elt export or payouts command" in lines[0]
+
+
+def test_status_after_an_interrupted_first_run_says_to_run_again(make_sandbox, tmp_path):
+    slow = make_sandbox(latency_ms=1500)
+    api = {"SOURCES__PIGGY__BASE_URL": slow.base_url, "SOURCES__PIGGY__API_KEY": slow.token}
+    running = start(tmp_path, "run", **api)
+    time.sleep(3)
+    running.send_signal(signal.SIGINT)
+    running.communicate(timeout=120)
+    status = piggy_elt(tmp_path, "status")
+    assert status.returncode == 1
+    assert status.stderr.strip().splitlines() == [
+        "error: pipeline 'piggy' has loaded nothing yet (its first run was interrupted or "
+        "failed): run `piggy-elt run`, it resumes"
+    ]
