@@ -30,7 +30,7 @@ def _status(app, request: Request) -> Response:
     return ok({"now": iso(store.now), "seed": store.seed, "scale": int(store.meta["scale"]),
                "currency": store.meta["currency"], "contacts": contacts[0],
                "requests": dict(app.counts), "faults": dict(app.traffic.injected),
-               "settings": settings})
+               "churned": app.churned, "settings": settings})
 
 
 def _reset_totals(app, request: Request) -> Response:

@@ -39,6 +39,7 @@ class SandboxApp:
                                    config.malformed_kinds)
         self.webhooks = WebhookDispatcher(self)
         self.counts: Counter[str] = Counter()
+        self.churned: dict[str, list[str]] = {"deleted": [], "created": []}
         self._counts_lock = threading.Lock()
         self.api = Router()
         self.admin = Router()

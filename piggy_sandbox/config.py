@@ -49,6 +49,7 @@ class SandboxConfig:
     malformed_kinds: tuple[str, ...] = MALFORMED_KINDS
     fault_seed: int | None = None
     prepaid_order: str = "newest"
+    churn_during_reads: int = 0
     webhooks: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
@@ -67,6 +68,8 @@ class SandboxConfig:
                 )
         if self.prepaid_order not in PREPAID_ORDERS:
             raise ValueError(f"prepaid_order must be one of {', '.join(PREPAID_ORDERS)}")
+        if self.churn_during_reads < 0:
+            raise ValueError("churn_during_reads must be 0 (off) or a number of requests")
         for name in ("fault_rate", "malformed_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 from piggy_sandbox import reads_entities as entities
+from piggy_sandbox.churn import churn
 from piggy_sandbox.errors import ApiError
 from piggy_sandbox.paging import ListSpec, PageRequest, fetch_page, page_meta, parse_page_request
 from piggy_sandbox.routing import API_ROOT, Request, Response, Router, ok
@@ -90,6 +91,8 @@ def list_handler(name: str, render: Callable) -> Callable[..., Response]:
     def handle(app, request: Request) -> Response:
         page = parse_page_request(spec, request.query)
         add_filters(app, request, page)
+        if name == "contacts" and app.traffic.churn_due():
+            churn(app)
         with app.store.read() as db:
             rows, total = fetch_page(app.store, db, spec, page, "*")
             records = render(app, db, rows)

@@ -54,6 +54,7 @@ class Settings:
     seed: int
     paths: tuple[str, ...] = field(default_factory=tuple)
     prepaid_order: str = "newest"
+    churn_during_reads: int = 0
 
 
 class TrafficShaper:
@@ -62,10 +63,12 @@ class TrafficShaper:
                                  config.rate_window, config.retry_after, config.fault_rate,
                                  tuple(config.fault_kinds), config.slow_seconds,
                                  config.effective_fault_seed,
-                                 prepaid_order=config.prepaid_order)
+                                 prepaid_order=config.prepaid_order,
+                                 churn_during_reads=config.churn_during_reads)
         self._lock = threading.Lock()
         self._windows: dict[str, list[float]] = {}
         self._seen: Counter[str] = Counter()
+        self._contact_lists = 0
         self.injected: Counter[str] = Counter()
 
     def update(self, **changes: object) -> dict[str, object]:
@@ -81,6 +84,8 @@ class TrafficShaper:
                         raise ValueError(name, f"unknown fault kinds: {', '.join(unknown)}")
                 if name == "prepaid_order" and value not in PREPAID_ORDERS:
                     raise ValueError(name, f"choose from {', '.join(PREPAID_ORDERS)}")
+                if name == "churn_during_reads" and (not isinstance(value, int) or value < 0):
+                    raise ValueError(name, "give 0 (off) or a number of contacts list requests")
                 if name == "paths":
                     value = tuple(value)  # type: ignore[arg-type]
                 setattr(self.settings, name, value)
@@ -107,6 +112,15 @@ class TrafficShaper:
             wait = max(1, math.ceil(started + settings.rate_window - now))
             headers["Retry-After"] = str(wait)
         return Budget(True, headers)
+
+    def churn_due(self) -> bool:
+        """Count one contacts list request; True on every `churn_during_reads`-th one."""
+        every = self.settings.churn_during_reads
+        if every <= 0:
+            return False
+        with self._lock:
+            self._contact_lists += 1
+            return self._contact_lists % every == 0
 
     def _draw(self, key: str, salt: str) -> float:
         digest = hashlib.blake2b(f"{self.settings.seed}:{salt}:{key}".encode(),
