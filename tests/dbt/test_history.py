@@ -34,7 +34,7 @@ def test_tier_changes_and_deletions_reach_the_marts(make_sandbox, tmp_path):
 
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         upgrades = con.execute(
-            "select sum(upgrades), sum(downgrades) from piggy_analytics.mart_tier_history"
+            "select sum(upgrades + joins), sum(downgrades) from piggy_analytics.mart_tier_history"
         ).fetchone()
         deleted = con.execute(
             "select count(*), count(deleted_at) from piggy_analytics.dim_contacts"

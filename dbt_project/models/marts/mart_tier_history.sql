@@ -1,35 +1,16 @@
 {#-
-  Tier changes seen in the scd2 history of contacts, counted by month, tier pair and direction.
-  A change is dated when the load observed it (`valid_from` of the new version): the API keeps no
-  tier history. A contact's first version is not a change. Higher position = higher tier.
+  Tier changes (`fct_tier_changes`) counted by the month the account changed them, tier pair and
+  direction; `last_loaded_at` is the latest load that saw one of them.
 -#}
-with versions as (
+with changes as (
     select
+        {{ month_start('change_date') }} as change_month,
+        from_tier_name,
+        to_tier_name,
+        direction,
         contact_uuid,
-        tier_uuid,
-        tier_name,
-        tier_position,
-        valid_from,
-        lag(tier_uuid) over (partition by contact_uuid order by valid_from) as previous_tier_uuid,
-        lag(tier_name) over (partition by contact_uuid order by valid_from) as previous_tier_name,
-        lag(tier_position) over (partition by contact_uuid order by valid_from) as previous_tier_position,
-        row_number() over (partition by contact_uuid order by valid_from) as version_number
-    from {{ ref('stg_piggy__contacts') }}
-),
-
-changes as (
-    select
-        {{ month_start(utc_date('valid_from')) }} as change_month,
-        coalesce(previous_tier_name, '(none)') as from_tier_name,
-        coalesce(tier_name, '(none)') as to_tier_name,
-        case
-            when coalesce(tier_position, -1) > coalesce(previous_tier_position, -1) then 'upgrade'
-            else 'downgrade'
-        end as direction,
-        contact_uuid
-    from versions
-    where version_number > 1
-        and coalesce(tier_uuid, '') <> coalesce(previous_tier_uuid, '')
+        loaded_at
+    from {{ ref('fct_tier_changes') }}
 )
 
 select
@@ -42,6 +23,8 @@ select
     count(*) as tier_changes,
     count(distinct contact_uuid) as contacts_changed,
     sum(case when direction = 'upgrade' then 1 else 0 end) as upgrades,
-    sum(case when direction = 'downgrade' then 1 else 0 end) as downgrades
+    sum(case when direction = 'downgrade' then 1 else 0 end) as downgrades,
+    sum(case when direction = 'joined' then 1 else 0 end) as joins,
+    max(loaded_at) as last_loaded_at
 from changes
 group by change_month, from_tier_name, to_tier_name, direction
