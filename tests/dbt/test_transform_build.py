@@ -31,6 +31,7 @@ def test_build_ran_the_reconciliation_and_every_unit_test(warehouse: Warehouse):
         "fifo_spending_written_off_points_gives_breakage_back",
         "movements_say_who_acted",
         "redemption_trends_label_exactly_ten_percent",
+        "tier_changes_dated_by_the_contact_and_first_tier_joined",
         "redemption_trends_by_reward_and_week",
         "points_expiring_segment_rule",
         "vip_candidates_segment_rule",
@@ -59,6 +60,6 @@ def test_unknown_pipeline_is_one_clear_line(warehouse: Warehouse):
 
 def test_bad_as_of_day_is_one_clear_line(warehouse: Warehouse):
     result = run_cli(["transform", "--as-of", "yesterday"], warehouse.env, warehouse.workdir)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "--as-of 'yesterday' is not a date: use YYYY-MM-DD" in result.stderr
     assert "Traceback" not in result.stderr
