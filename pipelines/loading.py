@@ -15,10 +15,11 @@ from typing import Any
 
 import dlt
 from dlt.common.storages import NormalizeStorage
+from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
 from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
-from pipelines.errors import CliError
+from pipelines.errors import CliError, RefusedError
 from pipelines.locks import held
 
 DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
@@ -37,6 +38,7 @@ class LoadSummary:
     load_ids: list[str]
     duration_seconds: float
     resources: dict[str, ResourceStats] = field(default_factory=dict)
+    dropped: str | None = None
 
     @property
     def rows(self) -> int:
@@ -189,6 +191,38 @@ def drop_replayed_versions(pipeline: dlt.Pipeline, load_id: str) -> None:
                 client.execute_sql(f"DROP TABLE {kept}")
 
 
+def history_at_stake(pipeline: dlt.Pipeline, full_refresh: bool, refresh: str | None) -> str | None:
+    """What a refresh would drop that no API read brings back, or None when nothing is lost.
+
+    A refresh drops tables and reads them again; the contacts' scd2 history (earlier balances,
+    tiers and profiles, deleted contacts) is in no API answer, so once dropped it is gone.
+    """
+    if not (full_refresh or refresh == "contacts") or not pipeline.default_schema_name:
+        return None
+    schema = pipeline.default_schema
+    if "contacts" not in schema.tables:
+        return None
+    with pipeline.sql_client() as client:
+        table = client.make_qualified_table_name("contacts")
+        try:
+            versions, contacts, closed = client.execute_sql(
+                f"SELECT count(*), count(DISTINCT uuid), count(_dlt_valid_to) FROM {table}"
+            )[0]
+        except DatabaseUndefinedRelation:
+            return None
+    if not closed:
+        return None
+    tables = [
+        t["name"] for t in schema.data_tables() if full_refresh or t.get("resource") == refresh
+    ]
+    flag = "--full-refresh" if full_refresh else "--refresh contacts"
+    return (
+        f"{flag} drops {len(tables)} tables, among them the contacts history: {versions} versions "
+        f"of {contacts} contacts, {closed} of them earlier or deleted versions no API read brings "
+        "back"
+    )
+
+
 def run_load(
     resources: Sequence[str] | None = None,
     *,
@@ -203,12 +237,14 @@ def run_load(
     start_date: datetime | None = None,
     end_date: datetime | None = None,
     listener: Listener | None = None,
+    drop_history: bool = False,
     **source_options: Any,
 ) -> LoadSummary:
     """Load the chosen resources (all by default) and return what was read.
 
     `refresh` reloads one resource from scratch (its tables and cursor dropped) and leaves the
-    others alone; `full_refresh` does that for every resource. A backfill window
+    others alone; `full_refresh` does that for every resource. Either refuses to drop the
+    contacts' history unless `drop_history` (`--yes`) says so. A backfill window
     (`start_date`/`end_date`) loads that window without moving any saved cursor.
     """
     selected = check_resources(resources)
@@ -230,6 +266,9 @@ def run_load(
     started = time.monotonic()
     with exclusive_run(pipeline):
         resumed = finish_interrupted(pipeline)
+        dropped = history_at_stake(pipeline, full_refresh, refresh)
+        if dropped and not drop_history:
+            raise RefusedError(f"{dropped}; run again with --yes to drop it")
         info = pipeline.run(source, loader_file_format="parquet", refresh=mode)
     return LoadSummary(
         pipeline_name=pipeline_name,
@@ -238,4 +277,5 @@ def run_load(
         load_ids=resumed + list(info.loads_ids),
         duration_seconds=time.monotonic() - started,
         resources=dict(stats.resources),
+        dropped=dropped,
     )

@@ -44,6 +44,9 @@ def run(
     dataset: str = typer.Option(DEFAULT_DATASET, "--dataset", help="Raw dataset (schema)."),
     pipeline_name: str = typer.Option("piggy", "--pipeline-name", help="dlt pipeline name."),
     base_url: str = typer.Option(None, "--base-url", help="Piggy API base URL."),
+    yes: bool = typer.Option(
+        False, "--yes", help="Let --full-refresh or --refresh contacts drop the contacts history."
+    ),
 ) -> None:
     """Load Piggy into the warehouse: incremental by default, with progress per resource.
 
@@ -77,7 +80,10 @@ def run(
             start_date=parse_day(start_date, "--start-date"),
             end_date=parse_day(end_date, "--end-date"),
             listener=show,
+            drop_history=yes,
         )
+    if summary.dropped:
+        console.print(f"{summary.dropped}: dropped (--yes)")
     Console().print(summary_table(summary))
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import pytest
-from source_helpers import Warehouse
+from source_helpers import SECRET, Warehouse
+
+from pipelines.cli import main
 
 
 @pytest.fixture
@@ -19,3 +22,24 @@ def warehouse(tmp_path, monkeypatch) -> Callable[..., Warehouse]:
         return Warehouse(root, sandbox)
 
     return make
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run the CLI in-process, as the console script does: `cli(*args) -> (code, out, err)`."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("SOURCES__PIGGY__API_KEY", SECRET)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["piggy-elt", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code or 0
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke

@@ -11,6 +11,8 @@ from piggy_source.settings import API_PREFIX, ENDPOINTS
 from pipelines.loading import LoadSummary, run_load
 
 RAW_TABLES = {name: name for name in ENDPOINTS}
+SECRET = "not-a-real-token-4f1c"
+"""A made-up API key for CLI runs that must fail before any request, and never print it."""
 
 
 def api_totals(sandbox, names=tuple(ENDPOINTS)) -> dict[str, int]:

@@ -8,32 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from source_helpers import SECRET
 
-from pipelines.cli import main
-
-SECRET = "not-a-real-token-4f1c"
 UNREACHABLE = "http://127.0.0.1:9"
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    """Run the CLI in-process, as the console script does: `cli(*args) -> (code, out, err)`."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("SOURCES__PIGGY__API_KEY", SECRET)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["piggy-elt", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def assert_one_line_error(code: int, out: str, err: str, *phrases: str) -> None:
