@@ -3,7 +3,15 @@ prepaid ledger (no `sort`) is read whole when it does not come back newest first
 
 from __future__ import annotations
 
-from source_helpers import api_records, api_totals
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+from lying_proxy import lying_proxy
+from source_helpers import Warehouse, api_records, api_totals
+
+from piggy_source.settings import API_PREFIX
+
+SORTED = ("/contacts", "/loyalty-transactions", "/giftcard-transactions")
 
 CASHBACK_ONLY = {
     "signups": 0,
@@ -38,3 +46,24 @@ def test_prepaid_answered_newest_first_stops_at_the_cursor(make_sandbox, warehou
     total = api_totals(sandbox, ["prepaid_transactions"])["prepaid_transactions"]
     assert wh.counts()["prepaid_transactions"] == total
     assert summary.resources["prepaid_transactions"].pages == 2 < total // 30
+
+
+def test_the_documented_sort_is_sent_on_every_page(sandbox, tmp_path):
+    """Contacts and both dated ledgers are read with `sort=created_at`, never the default."""
+    resources = ["contacts", "loyalty_transactions", "giftcard_transactions"]
+    with lying_proxy(sandbox, lambda answer: None) as proxy:
+        through = SimpleNamespace(base_url=proxy.base_url, token=sandbox.token)
+        Warehouse(tmp_path, through).load(resources=resources)
+    sorts: dict[str, list] = {path: [] for path in SORTED}
+    for asked in map(urlsplit, proxy.asked):
+        path = asked.path.removeprefix(API_PREFIX)
+        if path in sorts:
+            sorts[path].append(parse_qs(asked.query).get("sort"))
+    ledger = api_totals(sandbox, ["loyalty_transactions"])["loyalty_transactions"]
+    pages = {
+        "/contacts": 3,
+        "/loyalty-transactions": -(-ledger // 100),
+        "/giftcard-transactions": 1,
+    }
+    assert {path: len(sent) for path, sent in sorts.items()} == pages
+    assert all(sent == [["created_at"]] * len(sent) for sent in sorts.values()), sorts
