@@ -68,6 +68,8 @@ def main() -> None:
         message = describe_error(exc)
         typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
         raise SystemExit(exit_code(exc)) from None
+    if result == INTERRUPTED:
+        _interrupted()
     if isinstance(result, int) and result:
         raise SystemExit(result)
 

@@ -17,6 +17,18 @@ class CliError(Exception):
     exit_code = FAILED
 
 
+class UsageError(CliError):
+    """An option that cannot work as given (a selection matching nothing, a wrong target)."""
+
+    exit_code = USAGE
+
+
+class DataCheckError(CliError):
+    """The data failed a check (reconciliation, a dbt contract or test): loaded, not trusted."""
+
+    exit_code = CHECK_FAILED
+
+
 class RefusedError(CliError):
     """The command would be unsafe now (another process holds the lock, the data is stale)."""
 

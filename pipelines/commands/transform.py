@@ -24,7 +24,7 @@ from dlt.pipeline.exceptions import CannotRestorePipelineException
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipelines.errors import CliError
+from pipelines.errors import CliError, DataCheckError, UsageError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 TARGETS = ("duckdb", "motherduck", "postgres", "redshift", "bigquery", "snowflake")
@@ -176,6 +176,8 @@ def run_build(
             dbt_arguments("build", paths, select, variables)
         )
         outcome.seconds = time.monotonic() - started
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt
     if result.exception is not None:
         raise CliError(f"dbt could not run: {one_line(result.exception)}")
     for node_result in result.result or []:
@@ -240,17 +242,27 @@ def transform(
     """Run `dbt build` (models, data tests, unit tests) on the warehouse the pipeline loaded."""
     variables = {"as_of_date": check_day(as_of)} if as_of else {}
     pipeline = attach_pipeline(pipeline_name)
-    chosen = target or pipeline.destination.destination_type.rsplit(".", 1)[-1]
+    loaded_into = pipeline.destination.destination_type.rsplit(".", 1)[-1]
+    chosen = target or loaded_into
     if chosen not in TARGETS:
-        raise CliError(f"unknown --target {chosen}: choose from {', '.join(TARGETS)}")
+        raise UsageError(f"unknown --target {chosen}: choose from {', '.join(TARGETS)}")
+    if chosen != loaded_into:
+        raise UsageError(
+            f"--target {chosen} does not match pipeline {pipeline_name!r}, which loads into "
+            f"{loaded_into}: drop --target, or load with `piggy-elt run --destination {chosen}`"
+        )
     artifacts = Path(target_path) if target_path else PROJECT_DIR / "target"
     paths = {"project": PROJECT_DIR, "target": artifacts, "logs": artifacts / "logs"}
     console = Console(stderr=True)
     settings = warehouse_settings(pipeline, chosen)
     with bigquery_keyfile(pipeline, chosen) as keyfile, environment({**settings, **keyfile}):
         outcome = run_build(paths, select, variables, console)
+        if select and not outcome.counts:
+            raise UsageError(f"--select {select!r} matched no dbt model, seed or test")
         if outcome.failures:
-            raise CliError(describe_failure(outcome, paths, variables))
+            checks_only = all(kind in ("test", "unit_test") for kind, _, _ in outcome.failures)
+            error = DataCheckError if checks_only else CliError
+            raise error(describe_failure(outcome, paths, variables))
     summary = ", ".join(f"{count} {status}" for status, count in sorted(outcome.counts.items()))
     Console().print(
         f"dbt build on {chosen} dataset {pipeline.dataset_name!r}: {summary} "
@@ -262,7 +274,7 @@ def check_day(text: str) -> str:
     try:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
-        raise CliError(f"--as-of {text!r} is not a date: use YYYY-MM-DD") from None
+        raise UsageError(f"--as-of {text!r} is not a date: use YYYY-MM-DD") from None
 
 
 def register(app: typer.Typer) -> None:

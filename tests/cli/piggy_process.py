@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent / "piggy-elt"
@@ -40,3 +41,11 @@ def piggy_elt(root: Path, *args: str, **extra: str) -> subprocess.CompletedProce
     process = start(root, *args, **extra)
     stdout, stderr = process.communicate(timeout=300)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def wait_for(path: Path, timeout: float = 120.0) -> None:
+    """Block until `path` exists: the process has reached the step that creates it."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} did not appear within {timeout:.0f}s"
+        time.sleep(0.1)

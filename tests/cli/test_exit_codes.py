@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import time
 
-from piggy_process import piggy_elt, start
+from piggy_process import piggy_elt, start, wait_for
 
 from pipelines.exports.warehouse import actions_pipeline
 from pipelines.locks import held
@@ -21,7 +21,8 @@ def test_ctrl_c_during_a_run_exits_130_and_the_next_run_completes(make_sandbox, 
     slow = make_sandbox(latency_ms=1500)
     api = {"SOURCES__PIGGY__BASE_URL": slow.base_url, "SOURCES__PIGGY__API_KEY": slow.token}
     running = start(tmp_path, "run", **api)
-    time.sleep(3)
+    wait_for(tmp_path / "dlt" / "pipelines" / "piggy" / "state.json")
+    time.sleep(1)
     running.send_signal(signal.SIGINT)
     _, stderr = running.communicate(timeout=120)
     assert running.returncode == 130, stderr[-2000:]
@@ -52,7 +53,8 @@ def test_status_after_an_interrupted_first_run_says_to_run_again(make_sandbox, t
     slow = make_sandbox(latency_ms=1500)
     api = {"SOURCES__PIGGY__BASE_URL": slow.base_url, "SOURCES__PIGGY__API_KEY": slow.token}
     running = start(tmp_path, "run", **api)
-    time.sleep(3)
+    wait_for(tmp_path / "dlt" / "pipelines" / "piggy" / "state.json")
+    time.sleep(1)
     running.send_signal(signal.SIGINT)
     running.communicate(timeout=120)
     status = piggy_elt(tmp_path, "status")

@@ -24,7 +24,7 @@ def test_drifted_balance_fails_and_names_the_contact(warehouse: Warehouse, tmp_p
          "--target-path", str(tmp_path / "target")],
         env, warehouse.workdir,
     )
-    assert result.returncode == 1
+    assert result.returncode == 3  # a data check failed (README, "Exit codes")
     message = result.stderr.strip().splitlines()[-1]
     assert message.startswith("error: dbt build failed: test assert_balances_reconcile")
     assert f"contact_uuid={uuid}" in message
