@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install postgres-server browser demo test lint bench bench-full soak clean
+.PHONY: install postgres-server browser demo test test-fast lint bench bench-full soak clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ demo: install
 
 test: install postgres-server browser
 	$(BIN)/python -m pytest -m "not soak"
+
+# The offline lane: no sandbox, load, dbt build, browser or server (under a minute).
+test-fast: install
+	$(BIN)/python -m pytest -m unit -q
 
 lint: install
 	$(BIN)/ruff check .

@@ -31,8 +31,9 @@ def sandbox(sandbox_data_dir) -> Iterator[Sandbox]:
     It refuses writes and control changes (403, code 7011), so no test can leak state into
     another; use `make_sandbox` to change an account.
     """
-    config = SandboxConfig(scale=SESSION_SCALE, seed=SESSION_SEED, data_dir=sandbox_data_dir,
-                           read_only=True)
+    config = SandboxConfig(
+        scale=SESSION_SCALE, seed=SESSION_SEED, data_dir=sandbox_data_dir, read_only=True
+    )
     with run_sandbox(config) as running:
         yield running
 
@@ -53,3 +54,34 @@ def make_sandbox(sandbox_data_dir) -> Iterator[Callable[..., Sandbox]]:
             return stack.enter_context(run_sandbox(SandboxConfig(), **options))
 
         yield start
+
+
+INTEGRATION_FIXTURES = {
+    "sandbox",
+    "make_sandbox",
+    "sandbox_data_dir",
+    "template",
+    "warehouse",
+    "workspace",
+    "payout_workspace",
+    "payout_workspaces",
+    "postgres_server",
+    "engine_builds",
+    "built",
+    "loaded",
+}
+"""Fixtures that start a sandbox, a load, a dbt build or a server: a test using one is slow."""
+INTEGRATION_FOLDERS = {"cli", "dbt", "demo", "deploy", "postgres", "report"}
+"""Folders whose every test runs piggy-elt, dbt, a browser or a server as the user would."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Sort every test into the offline `unit` lane (`make test-fast`) or `integration`."""
+    for item in items:
+        slow = INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        slow = slow or item.path.parent.name in INTEGRATION_FOLDERS
+        marked = {mark.name for mark in item.iter_markers()} & {"integration", "postgres", "soak"}
+        if not (slow or marked):
+            item.add_marker(pytest.mark.unit)
+        elif "integration" not in marked:
+            item.add_marker(pytest.mark.integration)
