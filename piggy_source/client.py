@@ -3,8 +3,9 @@
 dlt runs resources as sync generators, possibly in parallel threads; they all submit requests to
 this one loop, so they share one connection pool, one token and one `AsyncLimiter`: the request
 budget holds for the whole run, not per resource. Retries (429, 5xx, timeouts, dropped connections,
-truncated bodies) are tenacity's, with exponential backoff and jitter, and a `Retry-After` pauses
-every request, not only the one that was told.
+truncated bodies) are tenacity's, with exponential backoff and jitter, and a `Retry-After` (seconds
+or an HTTP-date) pauses every request, not only the one that was told; one longer than
+`max_retry_after_seconds` ends the run instead.
 """
 
 import asyncio
