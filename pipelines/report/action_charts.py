@@ -119,6 +119,7 @@ def freshness(table: Table, as_of: date, now: datetime) -> go.Figure:
             marker_color=color,
         )
     figure.update_xaxes(type="category", categoryorder="category ascending", tickangle=-45)
+    figure.update_layout(height=480, margin={"b": 60}, legend={"y": -0.45})
     figure.update_yaxes(type="log")
     return figure
 

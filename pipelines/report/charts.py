@@ -146,7 +146,7 @@ def ltv(table: Table, as_of: date, by: str) -> go.Figure:
         ("projected_12m_value_cents", "projected next 12 months"),
     ):
         figure.add_bar(x=groups, y=[money(r[column]) for r in rows], name=name)
-    figure.update_xaxes(type="category", tickangle=-45)
+    figure.update_xaxes(type="category", tickangle=0 if by == "decile" else -45)
     return figure
 
 

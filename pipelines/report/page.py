@@ -22,10 +22,11 @@ header p { color: #57606a; margin: 4px 0; }
 """
 
 RENDER = """
-const figures = JSON.parse(document.getElementById("figures").textContent);
+const payload = JSON.parse(document.getElementById("figures").textContent);
 const config = {displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"]};
-Promise.all(Object.entries(figures).map(([name, figure]) => Plotly.newPlot(
-  document.querySelector(`[data-chart="${name}"]`), figure.data, figure.layout, config)))
+Promise.all(Object.entries(payload.figures).map(([name, figure]) => Plotly.newPlot(
+  document.querySelector(`[data-chart="${name}"]`), figure.data,
+  {...figure.layout, template: payload.template}, config)))
   .then(() => { document.body.dataset.rendered = "true"; });
 """
 
@@ -33,8 +34,11 @@ Promise.all(Object.entries(figures).map(([name, figure]) => Plotly.newPlot(
 def render_page(figures: dict[str, go.Figure], as_of: date, now: datetime, source: str) -> str:
     """The whole report as one HTML document."""
     data = {name: json.loads(figure.to_json()) for name, figure in figures.items()}
+    # every figure carries the same 7 KB theme: ship it once and give it back to each in the page
+    templates = [figure["layout"].pop("template", None) for figure in data.values()]
+    payload = {"template": templates[0] if templates else None, "figures": data}
     # JSON inside a script element: "</" would end the element early
-    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    inline = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
     charts = "\n".join(
         f'<div class="chart" data-chart="{html.escape(name)}"></div>' for name in figures
     )
@@ -56,7 +60,7 @@ UTC from {html.escape(source)}.</p>
 {charts}
 </main>
 <script>{get_plotlyjs()}</script>
-<script type="application/json" id="figures">{payload}</script>
+<script type="application/json" id="figures">{inline}</script>
 <script>{RENDER}</script>
 </body>
 </html>
