@@ -19,7 +19,9 @@ def loaded(sandbox, tmp_path_factory):
 
 
 def test_a_selection_matching_nothing_is_a_usage_error(loaded):
-    done = piggy_elt(loaded, "transform", "--select", "no_such_model", "--target-path", "t")
+    done = piggy_elt(
+        loaded, "transform", "--select", "no_such_model", "--target-path", str(loaded / "t")
+    )
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.strip().splitlines()[-1] == (
         "error: --select 'no_such_model' matched no dbt model, seed or test"
@@ -36,8 +38,8 @@ def test_a_target_other_than_the_loaded_warehouse_is_a_usage_error(loaded):
 
 
 def test_ctrl_c_during_a_build_exits_130(loaded):
-    building = start(loaded, "transform", "--target-path", "interrupted-target")
-    wait_for(loaded / "interrupted-target")
+    building = start(loaded, "transform", "--target-path", str(loaded / "interrupted"))
+    wait_for(loaded / "interrupted")
     time.sleep(1)
     building.send_signal(signal.SIGINT)
     _, stderr = building.communicate(timeout=120)
