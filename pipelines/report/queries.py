@@ -31,6 +31,7 @@ TREND_WEEKS = 26
 LIABILITY_DAYS = 365
 COHORT_MONTHS = 24
 EXPORT_DAYS = 90
+MAX_EXPORT_RUNS = 400
 
 
 @dataclass
@@ -141,15 +142,19 @@ def segment_sizes(read: Reader) -> Table:
 
 
 def export_runs(read: Reader, since: date) -> Table:
-    """Each export since `since` (real time, not the as-of day: exports run now)."""
+    """The latest exports since `since` (real time, not the as-of day: exports run now), oldest
+    first; capped, so exports every few minutes cannot grow the page."""
     rows, left = (read.client.escape_column_name(name) for name in ("rows", "left"))
-    return read.table(
+    found = read.table(
         ACTIONS_DATASET,
         "export_runs",
         f"select segment, exported_at, {rows} as members, entered, changed, {left} as members_left"
-        " from {table} where exported_at >= %s order by exported_at",
+        f" from {{table}} where exported_at >= %s"
+        f" order by exported_at desc limit {MAX_EXPORT_RUNS}",
         since,
     )
+    found.rows.reverse()
+    return found
 
 
 def payout_decisions(read: Reader) -> Table:
