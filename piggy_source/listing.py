@@ -25,11 +25,13 @@ def growth_slack(pages: int) -> int:
 
 
 def record_key(record: Any) -> str | int | None:
+    """What tells records apart on a page: uuid, else id (a giftcard transaction), else name."""
     if not isinstance(record, dict):
         return None
     for name in ("uuid", "id", "name"):
-        if isinstance(record.get(name), str | int) and not isinstance(record.get(name), bool):
-            return record[name]
+        value = record.get(name)
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return value
     return None
 
 
@@ -43,7 +45,7 @@ class Listing:
     pages: int = 0
     rows: int = 0
     short_pages: list[int] = field(default_factory=list)
-    _seen: dict[int, int] = field(default_factory=dict)
+    _seen: dict[int, int] = field(default_factory=dict, init=False, repr=False)
 
     def start(self, first: "PageInfo", page_size: int) -> int | None:
         """Take page 1's meta; return how many pages the read may take (None: no promise)."""
