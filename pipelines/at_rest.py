@@ -1,9 +1,10 @@
-"""Personal data and secrets stay with the user who runs piggy-elt.
+"""Personal data and secrets at rest: only where needed, and only for the user who runs piggy-elt.
 
 The warehouse file, dlt's pipelines folder (state, traces, load packages), export files and review
 queues all hold customer data. Under the usual umask 022 they would be world-readable, so the CLI
-masks group and other bits for everything it (and dlt, and DuckDB) creates; and it warns when the
-file holding the API keys is readable by others, which only its owner can fix.
+masks group and other bits for everything it (and dlt, and DuckDB) creates; it warns when the file
+holding the API keys is readable by others, which only its owner can fix; and it has dlt delete a
+load package's data files once they are in the warehouse, where they are needed.
 """
 
 import os
@@ -23,6 +24,18 @@ def create_owner_only() -> None:
     only the umask reaches them all.
     """
     os.umask(os.umask(OWNER_ONLY_MASK) | OWNER_ONLY_MASK)
+
+
+def delete_loaded_files() -> None:
+    """Have dlt delete each load package's data files once loaded (unless the user said otherwise).
+
+    dlt keeps them by default under `<pipelines dir>/<name>/load/loaded/`: a second copy of every
+    contact's email and name, outside the warehouse, that nothing reads again and no erasure would
+    reach. The package's schema and state stay, so dlt's own bookkeeping is unchanged.
+    """
+    key = "load.delete_completed_jobs"
+    if dlt.config.get(key) is None:
+        dlt.config[key] = True
 
 
 def secrets_file() -> Path:

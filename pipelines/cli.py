@@ -10,9 +10,9 @@ from importlib.metadata import version
 import typer
 from typer.exceptions import TyperException
 
+from pipelines.at_rest import create_owner_only, delete_loaded_files, warn_if_secrets_readable
 from pipelines.commands import demo, export, payouts, report, run, sandbox, sync, transform
 from pipelines.errors import INTERRUPTED, describe_error, exit_code, root_cause
-from pipelines.file_modes import create_owner_only, warn_if_secrets_readable
 
 app = typer.Typer(
     name="piggy-elt",
@@ -40,6 +40,7 @@ def _main(
 ) -> None:
     _debug["enabled"] = debug
     warn_if_secrets_readable()
+    delete_loaded_files()
 
 
 for command_group in (sandbox, run, transform, export, payouts, sync, report, demo):

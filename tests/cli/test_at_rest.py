@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import duckdb
 from piggy_process import piggy_elt
 
 
@@ -43,3 +44,23 @@ def test_a_secrets_file_readable_by_others_gets_one_warning(tmp_path):
     warnings = [line for line in loose.stderr.splitlines() if "secrets.toml" in line]
     assert len(warnings) == 1 and "chmod 600" in warnings[0], loose.stderr
     assert "secrets.toml" not in tight.stderr
+
+
+def test_no_copy_of_loaded_rows_stays_in_the_pipelines_folder(sandbox, tmp_path):
+    done = piggy_elt(
+        tmp_path,
+        "run",
+        "--resources",
+        "contacts,loyalty_transactions",
+        SOURCES__PIGGY__BASE_URL=sandbox.base_url,
+        SOURCES__PIGGY__API_KEY=sandbox.token,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with duckdb.connect(str(tmp_path / "piggy.duckdb"), read_only=True) as con:
+        loaded = con.execute("SELECT count(*) FROM piggy_raw.contacts").fetchone()[0]
+    packages = list((tmp_path / "dlt").rglob("load/loaded/*"))
+    data_files = [
+        path for path in (tmp_path / "dlt").rglob("*") if path.suffix in (".parquet", ".jsonl")
+    ]
+    assert loaded > 0 and packages
+    assert data_files == []
