@@ -24,6 +24,12 @@ from pipelines.payouts.wallet import Wallet
 PipelineName = Annotated[str, typer.Option(help="The loading dlt pipeline.")]
 Actor = Annotated[str | None, typer.Option(help="Who runs this, for the audit.")]
 
+WHY_NOT_PAID = {
+    "back_to_review": "went back to review",
+    "would_go_back_to_review": "would go back to review",
+    "refused": "was refused by Piggy",
+}
+
 payouts_app = typer.Typer(
     help="Cashback payouts: load requests, review, approve.", no_args_is_help=True
 )
@@ -100,7 +106,9 @@ def approve_command(
                 current = current_request(pipeline, request["request_id"])
                 return changed_since_review(request, current) or broken_rule(request, ledger, None)
 
-            _print_outcomes("dry run: nothing was sent", plan(approved, ledger, check))
+            outcomes = plan(approved, ledger, check)
+            _print_outcomes("dry run: nothing was sent", outcomes)
+            _warn_unsettled(outcomes)
             return
         shop_uuid = require_shop(settings)
         context = RunContext.start(settings.actor, "payouts approve --apply")
@@ -112,7 +120,10 @@ def approve_command(
 
 
 def _warn_unsettled(outcomes: list[Outcome]) -> None:
-    """Say on stderr what needs a person: requests sent back to review, payouts left open."""
+    """Say why each request was not paid, then on stderr what needs a person."""
+    for outcome in outcomes:
+        if outcome.result in WHY_NOT_PAID and outcome.reason:
+            typer.echo(f"{outcome.request_id} {WHY_NOT_PAID[outcome.result]}: {outcome.reason}")
     returned = [o.request_id for o in outcomes if o.result == "back_to_review"]
     if returned:
         typer.secho(
@@ -145,9 +156,10 @@ def _parse_vars(text: str | None) -> dict:
 
 
 def _print_outcomes(title: str, outcomes: list[Outcome]) -> None:
+    """One row per request; the reasons follow as plain lines, whole on any terminal width."""
     table = Table(title=title)
-    for column in ("request", "contact", "amount (cents)", "result", "transaction", "why"):
-        table.add_column(column, overflow="fold")
+    for column in ("request", "contact", "amount (cents)", "result", "transaction"):
+        table.add_column(column, overflow="fold", no_wrap=column == "result")
     for outcome in outcomes:
         table.add_row(
             outcome.request_id,
@@ -155,7 +167,6 @@ def _print_outcomes(title: str, outcomes: list[Outcome]) -> None:
             str(outcome.amount_cents),
             outcome.result,
             outcome.transaction_uuid or "-",
-            outcome.reason or "",
         )
     Console().print(table)
 
