@@ -3,13 +3,13 @@
   history, so a change is what differs between two versions. It is dated by the contact's own
   `updated_at` on the version that first shows the new tier (the account's time of its last change
   before that load), falling back to the load time when the API gave none; the load time is kept
-  beside it (`loaded_at`). A contact's first version is not a change. From no tier to a tier is
+  beside it (`loaded_at`). A contact's first version is not a change. The key is the contact and
+  the number of the version that shows the change, which every engine numbers alike. From no tier to a tier is
   `joined`; otherwise a higher position is an `upgrade`, a lower one (or no tier) a `downgrade`.
 -#}
 with versions as (
     select
         contact_uuid,
-        contact_version_key,
         tier_uuid,
         tier_name,
         tier_position,
@@ -23,7 +23,8 @@ with versions as (
 )
 
 select
-    contact_version_key as tier_change_key,
+    {{ dbt.concat(['contact_uuid', "'|'", 'cast(version_number as ' ~ dbt.type_string() ~ ')']) }}
+        as tier_change_key,
     contact_uuid,
     previous_tier_uuid as from_tier_uuid,
     coalesce(previous_tier_name, '(none)') as from_tier_name,
