@@ -10,6 +10,7 @@ weeks later would show every trend falling and every segment emptying.
 """
 
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -90,7 +91,8 @@ def sandbox_day(base_url: str) -> str:
 
 def demo_environment(folder: Path) -> dict[str, str]:
     """dlt keeps pipeline state under DLT_DATA_DIR; inside the demo folder it lives and dies with
-    the demo's warehouse."""
+    the demo's warehouse. Set outright, as the workspace config does, so a DLT_DATA_DIR left in
+    the user's shell cannot send the demo's state elsewhere."""
     return {**os.environ, "DLT_DATA_DIR": str((folder / DLT_STATE_FOLDER).resolve())}
 
 
@@ -109,7 +111,7 @@ def step(title: str, folder: Path, *arguments: str) -> None:
 def summary_lines(folder: Path, as_of: str) -> list[str]:
     """Plain lines, no box and no wrapping, so every path and command can be copied as is."""
     here = folder.resolve()
-    cli = Path(sys.executable).parent / "piggy-elt"
+    cli = shlex.quote(str(Path(sys.executable).parent / "piggy-elt"))
     return [
         f"piggy-elt demo: where to look (as of {as_of}, the sandbox's day)",
         f"Report:    {here / 'report.html'}",
@@ -118,7 +120,7 @@ def summary_lines(folder: Path, as_of: str) -> list[str]:
         f"Exports:   {here / 'exports'}/<segment>/ (CSV, Parquet, manifest.json)",
         f"dbt:       {here / DBT_FOLDER} (compiled SQL, run results, logs)",
         "Next, in the demo folder:",
-        f"cd {here}",
+        f"cd {shlex.quote(str(here))}",
         f"{cli} status --pipeline-name {DEMO_PIPELINE}",
         f"{cli} export --pipeline-name {DEMO_PIPELINE} --full",
         f"{cli} report --pipeline-name {DEMO_PIPELINE} --out .",
