@@ -28,6 +28,7 @@ from tenacity import (
 )
 
 from piggy_source.auth import TokenProvider
+from piggy_source.base_url import checked_base_url
 from piggy_source.exceptions import (
     PiggyApiError,
     PiggyAuthError,
@@ -62,7 +63,7 @@ class PiggyClient:
         max_connections: int = 16,
         max_retry_after_seconds: float = DEFAULT_MAX_RETRY_AFTER_SECONDS,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = checked_base_url(base_url)
         self._max_retry_after = max_retry_after_seconds
         self._tokens = tokens
         self._stats = stats

@@ -15,6 +15,7 @@ from piggy_source import RESOURCE_NAMES
 from piggy_source.cursor import STATE_KEY
 from pipelines.errors import CliError
 from pipelines.loading import make_destination
+from pipelines.warehouse import location
 
 
 @dataclass
@@ -37,6 +38,7 @@ class PipelineStatus:
     dataset_name: str
     tables: list[TableStatus]
     loads: list[LoadRecord]
+    warehouse: str = ""
 
 
 def read_status(
@@ -72,6 +74,7 @@ def read_status(
         dataset_name=pipeline.dataset_name,
         tables=[TableStatus(t, counts[t], cursors.get(t)) for t in tables],
         loads=loads,
+        warehouse=location(pipeline),
     )
 
 

@@ -21,6 +21,7 @@ from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
 from pipelines.errors import CliError, RefusedError
 from pipelines.locks import held
+from pipelines.warehouse import location
 
 DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
 DEFAULT_DATASET = "piggy_raw"
@@ -39,6 +40,7 @@ class LoadSummary:
     duration_seconds: float
     resources: dict[str, ResourceStats] = field(default_factory=dict)
     dropped: str | None = None
+    warehouse: str = ""
 
     @property
     def rows(self) -> int:
@@ -278,4 +280,5 @@ def run_load(
         duration_seconds=time.monotonic() - started,
         resources=dict(stats.resources),
         dropped=dropped,
+        warehouse=location(pipeline),
     )

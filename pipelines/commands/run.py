@@ -85,6 +85,7 @@ def run(
     if summary.dropped:
         console.print(f"{summary.dropped}: dropped (--yes)")
     Console().print(summary_table(summary))
+    typer.echo(f"warehouse: {summary.warehouse}")
 
 
 def _fields(stats: ResourceStats) -> dict[str, float]:
@@ -127,7 +128,9 @@ def status(
     destination: str = typer.Option(None, "--destination", help="Override the destination."),
 ) -> None:
     """Per raw table: rows loaded and the saved cursor; then the most recent loads."""
-    Console().print(*status_tables(read_status(pipeline_name, destination=destination)))
+    report = read_status(pipeline_name, destination=destination)
+    Console().print(*status_tables(report))
+    typer.echo(f"warehouse: {report.warehouse}")
 
 
 def status_tables(report: PipelineStatus) -> tuple[Table, Table]:

@@ -69,3 +69,19 @@ def test_a_warehouse_file_held_by_another_program_is_refused_with_4(tmp_path):
     line = only_error(done)
     assert line.startswith(f"error: {warehouse} is open in another program")
     assert time.monotonic() - started < 60
+
+
+def test_a_base_url_with_the_api_path_says_to_set_the_host_only(tmp_path):
+    done = piggy_elt(
+        tmp_path,
+        "run",
+        "--resources",
+        "tiers",
+        SOURCES__PIGGY__BASE_URL="https://api.piggy.eu/api/v3",
+        SOURCES__PIGGY__API_KEY="x",
+    )
+    assert done.returncode == 1
+    assert only_error(done) == (
+        "error: SOURCES__PIGGY__BASE_URL 'https://api.piggy.eu/api/v3' has a path: set the host "
+        "only, https://api.piggy.eu (piggy-elt adds /api/v3/oauth/clients itself)"
+    )

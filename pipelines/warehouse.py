@@ -1,0 +1,23 @@
+"""Where a pipeline's warehouse is, said so a user can find it.
+
+dlt remembers a pipeline's destination across runs, and a DuckDB file named after the pipeline is
+created in the directory of the first run: a run started elsewhere still loads into that file.
+Every `run` and `status` therefore names the warehouse, never with its password.
+"""
+
+from pathlib import Path
+
+import dlt
+
+
+def location(pipeline: dlt.Pipeline) -> str:
+    """The DuckDB file's absolute path, or `<destination> <host>/<database>` of a server."""
+    with pipeline.destination_client() as client:
+        credentials = client.config.credentials
+    kind = pipeline.destination.destination_name
+    database = getattr(credentials, "database", None)
+    if kind == "duckdb" and database:
+        return str(Path(database).resolve())
+    host = getattr(credentials, "host", None)
+    where = f"{host}/{database}" if host else (database or getattr(credentials, "project_id", ""))
+    return f"{kind} {where}".strip()
