@@ -23,6 +23,8 @@ CHARTS = {
 # Everything in the page but the library: figures, styles, markup. Bounded by rewards, weeks,
 # months, deciles and resources, not by contacts.
 MAX_DATA_BYTES = 100_000
+# The longest series: a year of days of points liability; no series is per contact.
+MAX_POINTS_PER_TRACE = 400
 # Parsing 4.8 MB of Plotly and drawing ten charts takes about a second on one busy core.
 MAX_RENDER_SECONDS = 10
 
@@ -59,6 +61,10 @@ def test_the_page_inlines_the_library_and_only_aggregates(built, tmp_path):
     payload = json.loads(re.search(r'id="figures">(.*?)</script>', html, re.S).group(1))
     assert set(payload["figures"]) == CHARTS
     assert "@" not in json.dumps(payload["figures"]), "a contact's email reached the page"
+    for name, figure in payload["figures"].items():
+        for trace in figure["data"]:
+            points = len(trace.get("y") or trace.get("z") or [])
+            assert points <= MAX_POINTS_PER_TRACE, (name, trace.get("name"), points)
 
 
 def test_report_before_transform_says_to_run_transform(loaded, tmp_path):
