@@ -11,7 +11,17 @@ import typer
 from typer.exceptions import TyperException
 
 from pipelines.at_rest import create_owner_only, delete_loaded_files, warn_if_secrets_readable
-from pipelines.commands import demo, export, payouts, report, run, sandbox, sync, transform
+from pipelines.commands import (
+    demo,
+    export,
+    payouts,
+    report,
+    run,
+    sandbox,
+    sync,
+    transform,
+    webhooks,
+)
 from pipelines.errors import INTERRUPTED, describe_error, exit_code, root_cause
 
 app = typer.Typer(
@@ -43,7 +53,7 @@ def _main(
     delete_loaded_files()
 
 
-for command_group in (sandbox, run, transform, export, payouts, sync, report, demo):
+for command_group in (sandbox, run, transform, export, payouts, sync, report, demo, webhooks):
     command_group.register(app)
 
 

@@ -1,0 +1,68 @@
+"""The receiver and its worker in one process, served by uvicorn until SIGTERM or Ctrl-C.
+
+`fd` serves on a socket a supervisor already listens on (systemd socket activation, or a test
+that kills and restarts the receiver): deliveries arriving while the process restarts wait in
+the socket's backlog instead of being refused.
+"""
+
+import logging
+import socket
+from dataclasses import dataclass
+
+import uvicorn
+
+from piggy_source.auth import TokenProvider
+from piggy_source.client import PiggyClient
+from piggy_source.stats import RunStats
+from pipelines.webhooks.crm import CrmPusher
+from pipelines.webhooks.journal import Backoff, Journal
+from pipelines.webhooks.receiver import build_app
+from pipelines.webhooks.settings import load_connection, load_crm, load_webhooks
+from pipelines.webhooks.worker import Worker
+
+
+@dataclass(frozen=True)
+class Listen:
+    host: str
+    port: int
+    fd: int | None = None
+
+
+def serve(listen: Listen) -> None:
+    """Resolve every setting first (a missing one stops before binding), then serve."""
+    config = load_webhooks()
+    secrets = config.signing_secrets()
+    crm = load_crm()
+    connection = load_connection()
+    journal = Journal(config.journal_path())
+    tokens = TokenProvider(
+        connection.base_url,
+        connection.api_key or None,
+        connection.client_id or None,
+        connection.client_secret or None,
+    )
+    client = PiggyClient(
+        connection.base_url,
+        tokens,
+        RunStats(),
+        requests_per_minute=connection.requests_per_minute,
+        timeout_seconds=connection.timeout_seconds,
+        max_attempts=connection.max_attempts,
+        max_retry_after_seconds=connection.max_retry_after_seconds,
+    )
+    pusher = CrmPusher(str(crm.url), str(crm.api_key))
+    backoff = Backoff(config.push_attempts, config.backoff_seconds, config.max_backoff_seconds)
+    worker = Worker(journal, client, pusher, backoff, config.batch_size)
+    app = build_app(journal, secrets, config.max_body_bytes, worker.wake)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=listen.host, port=listen.port, access_log=False, log_level="info")
+    )
+    worker.start()
+    try:
+        server.run(sockets=[socket.socket(fileno=listen.fd)] if listen.fd is not None else None)
+    finally:
+        worker.stop()
+        client.close()
+        pusher.close()
+        journal.close()
