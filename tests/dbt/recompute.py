@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 MINOR_UNITS = 100  # EUR, the sandbox's currency
 DASHBOARD = "BUSINESS_DASHBOARD"
@@ -101,6 +101,18 @@ def activity(account: Account) -> dict[str, dict]:
         if by_member:
             found[contact]["days"].append(when)
             found[contact]["months"].add(month(when))
+    return found
+
+
+def redemption_days(account: Account, query, raw: str) -> dict[str, list[date]]:
+    """Days each member redeemed a reward or a voucher, up to the as-of day."""
+    found: dict[str, list[date]] = defaultdict(list)
+    rewards = [(row[1], day(row[8])) for row in account.ledger if row[2] != "credit_reception"]
+    vouchers = [(contact, day(at)) for contact, at in query(
+        f"select contact_uuid, redeemed_at from {raw}.vouchers where redeemed_at is not null")]
+    for contact, when in rewards + vouchers:
+        if contact and when <= account.as_of:
+            found[contact].append(when)
     return found
 
 
@@ -204,39 +216,3 @@ def tier_changes(account: Account) -> dict[tuple, int]:
             counts[(month(when), before[3] or "(none)", after[3] or "(none)", direction)] += 1
     return dict(counts)
 
-
-def trend_labels(account: Account) -> dict[tuple[str | None, date], tuple[int, str | None]]:
-    """(reward or None for all, week) -> (redemptions, label): 4 weeks against the 4 before, in
-    whole counts; the as-of week is partial and unlabelled; active rewards have a series."""
-    weekly: dict[tuple[str | None, date], int] = defaultdict(int)
-    for _, _, kind, _, _, _, _, reward, at in account.ledger:
-        when = day(at)
-        if kind != "credit_reception" and when <= account.as_of:
-            week = when - timedelta(days=when.weekday())
-            weekly[(reward, week)] += 1
-            weekly[(None, week)] += 1
-    if not weekly:
-        return {}
-    last = account.as_of - timedelta(days=account.as_of.weekday())
-    weeks = [min(week for _, week in weekly)]
-    while weeks[-1] < last:
-        weeks.append(weeks[-1] + timedelta(days=7))
-    series = {None} | {reward for reward, _ in weekly} | {
-        uuid for uuid, (_, active, _) in account.rewards.items() if active}
-    labels = {}
-    for reward in series:
-        counts = [weekly.get((reward, week), 0) for week in weeks]
-        for index, week in enumerate(weeks):
-            labels[(reward, week)] = (counts[index], label(counts[:index + 1], week == last))
-    return labels
-
-
-def label(counts: list[int], partial: bool) -> str | None:
-    if partial:
-        return None
-    current, previous = sum(counts[-4:]), sum(counts[-8:-4])
-    if len(counts) < 8 or sum(counts[-8:]) < 4:
-        return "flat"
-    if previous == 0 or current * 10 >= previous * 11:
-        return "rising"
-    return "falling" if current * 10 <= previous * 9 else "flat"

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import recompute
+import recompute_trends
 from dbt_warehouse import Warehouse
 from fifo_reference import simulate
 from moved_account import build_moved_warehouse
@@ -49,6 +50,12 @@ def test_breakage_gives_back_what_was_spent_later(moved: Warehouse, account):
     assert {uuid: tuple(values) for uuid, *values in rows} == expected
     lowest = moved.query(f"select min(running_points_balance) from {MART}.fct_points_ledger")
     assert lowest[0][0] >= 0
+    liability = moved.query(
+        f"select breakage_points_cumulative, breakage_reversed_cumulative, outstanding_points"
+        f" from {MART}.mart_points_liability where liability_date = ?", account.as_of)
+    assert liability == [(sum(e.expired for e in expiry.values()),
+                          sum(e.reversed for e in expiry.values()),
+                          sum(balances.values()) - sum(e.expired for e in expiry.values()))]
 
 
 def test_activity_counts_member_initiated_events_only(moved: Warehouse, account):
@@ -84,7 +91,7 @@ def test_ltv_values_buckets_deciles_and_projection(moved: Warehouse, account):
 
 
 def test_redemption_trends_label_every_series(moved: Warehouse, account):
-    expected = recompute.trend_labels(account)
+    expected = recompute_trends.trend_labels(account)
     rows = moved.query(f"select reward_uuid, week_start, redemptions, trend_label, is_partial_week"
                        f" from {MART}.mart_redemption_trends")
     assert {(r, w): (n, label) for r, w, n, label, _ in rows} == expected
@@ -98,3 +105,27 @@ def test_tier_history_dated_by_the_contact(moved: Warehouse, account):
                        f" tier_changes from {MART}.mart_tier_history")
     assert {tuple(key): count for *key, count in rows} == expected
     assert any(direction == "joined" for *_, direction in expected)
+
+
+def reachable(moved: Warehouse, account) -> set[str]:
+    """Not deleted and subscribed to the Marketing subscription type."""
+    subscribed = {uuid for (uuid,) in moved.query(
+        f"select contact_uuid from {moved.raw_schema}.contact_subscriptions"
+        " where subscription_type_name = 'Marketing' and is_subscribed")}
+    return {c for c in subscribed if c in account.versions and not account.is_deleted(c)}
+
+
+def test_lapsed_and_at_risk_segments(moved: Warehouse, account):
+    as_of = account.as_of
+    redeemed = {c: max(days) for c, days in recompute.redemption_days(
+        account, moved.query, moved.raw_schema).items()}
+    acted, values = recompute.activity(account), recompute.ltv(account)
+    people = reachable(moved, account)
+    lapsed = {c for c in people if c in redeemed and (as_of - redeemed[c]).days >= 90}
+    at_risk = {c for c in people if (values[c]["decile"] or 0) >= 8 and acted[c]["days"]
+               and (as_of - max(acted[c]["days"])).days >= 60}
+    assert lapsed and at_risk
+    assert {u for (u,) in moved.query(f"select contact_uuid from {MART}.seg_lapsed_redeemers")} \
+        == lapsed
+    assert {u for (u,) in moved.query(f"select contact_uuid from {MART}.seg_high_value_at_risk")} \
+        == at_risk
