@@ -43,7 +43,7 @@ class Table:
 
 
 class Reader:
-    """Runs aggregate queries whose `{name}` placeholders are tables of a dataset."""
+    """Runs aggregate queries on one connection; `{table}` in a query names a dataset's table."""
 
     def __init__(self, client: SqlClientBase[Any]) -> None:
         self.client = client
