@@ -11,6 +11,7 @@ from rich.table import Table
 from pipelines.exports.audit import RunContext
 from pipelines.exports.freshness import check_freshness, require_fresh
 from pipelines.exports.runner import ExportResult, export_segment
+from pipelines.exports.segments import declared_segments, require_segments
 from pipelines.exports.settings import load_settings
 from pipelines.exports.warehouse import actions_session
 
@@ -18,7 +19,7 @@ from pipelines.exports.warehouse import actions_session
 def export(
     segment: Annotated[
         list[str] | None,
-        typer.Option("--segment", "-s", help="Segment mart to export (repeatable)."),
+        typer.Option("--segment", "-s", help="Segment to export (repeatable; default: all)."),
     ] = None,
     full: Annotated[bool, typer.Option(help="Send every member, not only the changes.")] = False,
     allow_stale: Annotated[
@@ -34,6 +35,8 @@ def export(
     settings = load_settings()
     if output_dir is not None:
         settings.output_dir = output_dir
+    declared = declared_segments()
+    segments = require_segments(segment or settings.segments or declared, declared)
     context = RunContext.start(actor, "export --full" if full else "export")
     now = dt.datetime.now(dt.UTC)
     with actions_session(pipeline_name) as pipeline:
@@ -43,14 +46,14 @@ def export(
             require_fresh(freshness, max_age)
         results = [
             export_segment(pipeline, settings, name, freshness, context, full=full)
-            for name in (segment or settings.segments)
+            for name in segments
         ]
     _print_summary(results, settings.output_dir)
 
 
 def _print_summary(results: list[ExportResult], output_dir: Path) -> None:
     table = Table(title=f"exports written to {output_dir}/")
-    for column in ("segment", "members", "entered", "changed", "left", "sent"):
+    for column in ("segment", "members", "entered", "changed", "left", "withheld", "sent"):
         table.add_column(column, justify="left" if column == "segment" else "right")
     for result in results:
         sent = ", ".join(f"{name} {count}" for name, count in result.sent.items()) or "-"
@@ -61,6 +64,7 @@ def _print_summary(results: list[ExportResult], output_dir: Path) -> None:
             str(counts["entered"]),
             str(counts["changed"]),
             str(counts["left"]),
+            str(sum(result.withheld.values())),
             sent,
         )
     Console().print(table)

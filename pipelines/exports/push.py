@@ -2,18 +2,22 @@
 
 The body of a batch is deterministic, so a retried batch (in this run or the next, after a failure)
 is byte-for-byte the same and carries the same idempotency key: a receiver that saw it already can
-drop it. The signature is the lowercase hex HMAC-SHA256 of the raw body, as Piggy signs its own
-webhooks, so receivers verify both the same way.
+drop it. Batches to a receiver with a secret are signed the Standard Webhooks way (the
+`standardwebhooks` library): `webhook-id` is the idempotency key, `webhook-timestamp` the time of
+each attempt, and `webhook-signature` covers `id.timestamp.body`. A receiver that checks the
+signature, rejects old timestamps and remembers the ids it accepted cannot be fed a replay: a
+captured delivery grows old, and a new id or timestamp breaks its signature.
 """
 
+import datetime as dt
 import hashlib
-import hmac
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from standardwebhooks import Webhook
 from tenacity import (
     RetryCallState,
     retry,
@@ -24,7 +28,6 @@ from tenacity import (
 
 from pipelines.exports.errors import TargetError
 
-SIGNATURE_HEADER = "X-Piggy-Elt-Signature"
 MAX_RETRY_AFTER_SECONDS = 60.0
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -40,7 +43,8 @@ class RetryableAnswer(Exception):
 
 @dataclass(frozen=True)
 class Receiver:
-    """Where and how batches go; `secret` signs bodies, `bearer` authenticates (either optional)."""
+    """Where and how batches go; `secret` signs (a Standard Webhooks `whsec_...` secret), `bearer`
+    authenticates; either is optional."""
 
     name: str
     url: str
@@ -67,9 +71,19 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def sign(secret: str, raw_body: bytes) -> str:
-    """Lowercase hex HMAC-SHA256 of the raw body."""
-    return hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def signature_headers(secret: str, message_id: str, raw_body: bytes) -> dict[str, str]:
+    """Standard Webhooks headers for one attempt: the signature covers id, timestamp and body."""
+    timestamp = now_utc()
+    signature = Webhook(secret).sign(message_id, timestamp, raw_body.decode())
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(timestamp.timestamp())),
+        "webhook-signature": signature,
+    }
 
 
 def idempotency_key(raw_body: bytes, scope: str) -> str:
@@ -102,11 +116,16 @@ def send_batches(
 
 def _deliver(http: httpx.Client, receiver: Receiver, raw: bytes, key: str, label: str) -> int:
     """One batch, retried; every way it can end for good becomes one `TargetError` line."""
-    headers = {"Content-Type": "application/json", IDEMPOTENCY_HEADER: key}
-    if receiver.secret:
-        headers[SIGNATURE_HEADER] = sign(receiver.secret, raw)
+    base = {"Content-Type": "application/json", IDEMPOTENCY_HEADER: key}
     if receiver.bearer:
-        headers["Authorization"] = f"Bearer {receiver.bearer}"
+        base["Authorization"] = f"Bearer {receiver.bearer}"
+
+    def headers() -> dict[str, str]:
+        """Signed again at each attempt: the timestamp is the attempt's, the id stays the key."""
+        if not receiver.secret:
+            return base
+        return {**base, **signature_headers(receiver.secret, key, raw)}
+
     try:
         status = _post_with_retries(http, receiver, raw, headers)
     except RetryableAnswer as exc:
@@ -127,7 +146,7 @@ def _deliver(http: httpx.Client, receiver: Receiver, raw: bytes, key: str, label
 
 
 def _post_with_retries(
-    http: httpx.Client, receiver: Receiver, raw: bytes, headers: dict[str, str]
+    http: httpx.Client, receiver: Receiver, raw: bytes, headers: Callable[[], dict[str, str]]
 ) -> int:
     """POST until a definite answer: 429, 5xx and dropped connections are tried again."""
     backoff = wait_exponential(multiplier=receiver.backoff_seconds, max=30)
@@ -146,7 +165,7 @@ def _post_with_retries(
         reraise=True,
     )
     def post_once() -> int:
-        response = http.post(receiver.url, content=raw, headers=headers)
+        response = http.post(receiver.url, content=raw, headers=headers())
         if response.status_code == 429 or response.status_code >= 500:
             retry_after = _seconds(response.headers.get("Retry-After"))
             raise RetryableAnswer(response.status_code, retry_after)

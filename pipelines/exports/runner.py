@@ -15,17 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
 from pipelines.exports import files, shapes
 from pipelines.exports.audit import RunContext, audit_row
-from pipelines.exports.changes import MEMBER_KEY, SegmentDelta, compare, content_hash, to_send
+from pipelines.exports.changes import SegmentDelta, compare, content_hash, to_send
 from pipelines.exports.errors import ExportError
 from pipelines.exports.freshness import Freshness
 from pipelines.exports.push import send_batches
+from pipelines.exports.segments import Members, read_members
 from pipelines.exports.settings import CRM, ExportSettings
 from pipelines.exports.state import previous_members, record_export
-from pipelines.exports.warehouse import ANALYTICS_DATASET, read_rows
 
 
 @dataclass
@@ -37,20 +36,7 @@ class ExportResult:
     counts: dict[str, int]
     sent: dict[str, int]
     manifest: dict[str, Any]
-
-
-def read_segment(pipeline: dlt.Pipeline, segment: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """The segment mart's columns and members, in a stable order."""
-    try:
-        columns, rows = read_rows(pipeline, ANALYTICS_DATASET, segment, f"ORDER BY {MEMBER_KEY}")
-    except DestinationUndefinedEntity:
-        raise ExportError(
-            f"segment '{segment}' not found in {ANALYTICS_DATASET}: run `piggy-elt transform` "
-            "first, or fix exports.segments"
-        ) from None
-    if MEMBER_KEY not in columns:
-        raise ExportError(f"segment '{segment}' has no {MEMBER_KEY} column to key its members on")
-    return columns, rows
+    withheld: dict[str, int]
 
 
 def export_segment(
@@ -63,7 +49,8 @@ def export_segment(
 ) -> ExportResult:
     """Export one segment end to end; see the module docstring for the order of the steps."""
     now = dt.datetime.now(dt.UTC)
-    columns, rows = read_segment(pipeline, segment)
+    members = read_members(pipeline, segment)
+    columns, rows = members.columns, members.rows
     previous = previous_members(pipeline, segment)
     delta = compare(rows, previous)
     changes = to_send(delta, full)
@@ -73,12 +60,13 @@ def export_segment(
         files.write_delta(directory, columns, changes)
     base = content_hash({key: member["fingerprint"] for key, member in previous.items()})
     sent = _push(settings, segment, delta, changes, full, scope=f"{segment}:{base}")
-    run = _run_record(segment, delta, full, freshness, now, sent, len(rows))
+    run = _run_record(segment, delta, full, freshness, now, sent, members)
     manifest = _manifest(run, delta, columns)
     with _file_errors(segment, directory):
         files.write_manifest(directory, manifest)
     record_export(pipeline, segment, delta, run, _audit(context, segment, run["mode"], sent))
-    return ExportResult(segment, len(rows), delta.counts, _member_totals(sent), manifest)
+    totals = _member_totals(sent)
+    return ExportResult(segment, len(rows), delta.counts, totals, manifest, members.withheld)
 
 
 @contextmanager
@@ -148,7 +136,7 @@ def _run_record(
     freshness: Freshness,
     now: dt.datetime,
     sent: dict[str, list],
-    rows: int,
+    members: Members,
 ) -> dict[str, Any]:
     counts = delta.counts
     return {
@@ -156,7 +144,8 @@ def _run_record(
         "segment": segment,
         "mode": "full" if full else "delta",
         "exported_at": now,
-        "rows": rows,
+        "rows": len(members.rows),
+        "withheld": members.withheld,
         "entered": counts["entered"],
         "changed": counts["changed"],
         "left": counts["left"],
@@ -180,6 +169,7 @@ def _manifest(run: dict[str, Any], delta: SegmentDelta, columns: list[str]) -> d
         "data_watermark": run["data_watermark"].isoformat() if run["data_watermark"] else None,
         "content_hash": run["content_hash"],
         "delta": delta.counts,
+        "withheld": run["withheld"],
         "columns": columns,
         "files": [f"{segment}.csv", f"{segment}.parquet", "delta.csv", "delta.parquet"],
         "targets": run["targets"],

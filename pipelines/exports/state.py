@@ -55,7 +55,13 @@ def record_export(
         columns={"fingerprint": {"data_type": "text", "nullable": True}},
     )
     runs = dlt.resource(
-        [{**run, "targets": json.dumps(run["targets"], sort_keys=True)}],
+        [
+            {
+                **run,
+                "targets": json.dumps(run["targets"], sort_keys=True),
+                "withheld": json.dumps(run["withheld"], sort_keys=True),
+            }
+        ],
         name=RUNS_TABLE,
         primary_key="export_id",
         write_disposition="merge",

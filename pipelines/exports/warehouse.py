@@ -91,10 +91,18 @@ def read_rows(
     params: Sequence[Any] = (),
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Column names and rows of one table as dicts, read with plain DB-API calls (any engine)."""
+    query = "SELECT * FROM {0} " + where.replace("{", "{{").replace("}", "}}")
+    return query_rows(pipeline, dataset, query, table, params=params)
+
+
+def query_rows(
+    pipeline: dlt.Pipeline, dataset: str, query: str, *tables: str, params: Sequence[Any] = ()
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Column names and rows of a query over tables of one dataset; `{0}`, `{1}`... in the
+    query stand for `tables`, qualified the way the engine wants. dlt's own columns are dropped."""
     with sql_client(pipeline, dataset) as client:
-        qualified = client.make_qualified_table_name(table)
-        query = f"SELECT * FROM {qualified} {where}"
-        with client.execute_query(query, *params) as cursor:
+        qualified = [client.make_qualified_table_name(table) for table in tables]
+        with client.execute_query(query.format(*qualified), *params) as cursor:
             columns = [description[0] for description in cursor.description]
             rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
     return [c for c in columns if not c.startswith("_dlt")], [_public(row) for row in rows]

