@@ -147,16 +147,23 @@ def add_months(start: date, months: int) -> date:
     return date(start.year + total // 12, total % 12 + 1, 1)
 
 
-def net_values(account: Account) -> dict[str, int]:
-    """Purchase value (receptions not reversed) - cashback credited - cost of rewards received."""
+def purchase_values(account: Account) -> dict[str, int]:
+    """Purchase amounts of the credit receptions that carry one and were not reversed."""
     reversed_ids = {row[6] for row in account.ledger if row[6]}
-    net: dict[str, int] = defaultdict(int)
-    for uuid, contact, kind, credits, unit_value, channel, reversed_id, reward, _ in account.ledger:
+    value: dict[str, int] = defaultdict(int)
+    for uuid, contact, kind, credits, unit_value, channel, reversed_id, _, _ in account.ledger:
+        if (kind == "credit_reception" and credits >= 0 and not reversed_id
+                and channel != "REVERSAL" and uuid not in reversed_ids and unit_value is not None):
+            value[contact] += round(unit_value * MINOR_UNITS)
+    return value
+
+
+def net_values(account: Account) -> dict[str, int]:
+    """Purchase value - cashback credited - cost of the rewards received (current cost price)."""
+    net = defaultdict(int, purchase_values(account))
+    for _, contact, kind, _, _, _, _, reward, _ in account.ledger:
         if kind != "credit_reception":
             net[contact] -= account.rewards.get(reward, (None, None, 0))[2] or 0
-        elif (credits >= 0 and not reversed_id and channel != "REVERSAL"
-              and uuid not in reversed_ids and unit_value is not None):
-            net[contact] += round(unit_value * MINOR_UNITS)
     for contact, cents in account.cashback_credits.items():
         net[contact] -= cents
     return net

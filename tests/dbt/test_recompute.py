@@ -129,3 +129,28 @@ def test_lapsed_and_at_risk_segments(moved: Warehouse, account):
         == lapsed
     assert {u for (u,) in moved.query(f"select contact_uuid from {MART}.seg_high_value_at_risk")} \
         == at_risk
+
+
+def test_expiring_and_vip_segments(moved: Warehouse, account):
+    as_of, raw = account.as_of, moved.raw_schema
+    movements = [(contact, recompute.day(at), credits)
+                 for _, contact, _, credits, *_, at in account.ledger]
+    expiry = simulate(movements, as_of, EXPIRE_AFTER_DAYS)
+    people = reachable(moved, account)
+    expiring = {c for c in people if c in expiry and expiry[c].expiring_within(as_of, 14) >= 1}
+    assert expiring
+    assert {u for (u,) in moved.query(f"select contact_uuid from {MART}.seg_points_expiring_14d")} \
+        == expiring
+    top = moved.query(f"select max(position) from {raw}.tiers")[0][0]
+    referrals = dict(moved.query(f"select referring_contact_uuid, count(*) from {raw}.referrals"
+                                 " where status = 'COMPLETED' group by 1"))
+    visits = dict(moved.query(
+        f"select contact_uuid, count(*) from {raw}.visits where"
+        f" cast(coalesce(starts_at, created_at) at time zone 'UTC' as date) between ? and ?"
+        " group by 1", date.fromordinal(as_of.toordinal() - 89), as_of))
+    spend = recompute.purchase_values(account)
+    vip = {c for c in people if account.versions[c][-1][4] != top and spend[c] >= 50000
+           and (referrals.get(c, 0) >= 1 or visits.get(c, 0) >= 3)}
+    assert vip
+    assert {u for (u,) in moved.query(f"select contact_uuid from {MART}.seg_vip_candidates")} \
+        == vip
