@@ -41,20 +41,23 @@ def serve(listen: Listen) -> None:
         connection.client_id or None,
         connection.client_secret or None,
     )
+    stats = RunStats()
     client = PiggyClient(
         connection.base_url,
         tokens,
-        RunStats(),
+        stats,
         requests_per_minute=connection.requests_per_minute,
+        rate_limit_window_seconds=connection.rate_limit_window_seconds,
         timeout_seconds=connection.timeout_seconds,
         max_attempts=connection.max_attempts,
         max_retry_after_seconds=connection.max_retry_after_seconds,
     )
     pusher = CrmPusher(str(crm.url), str(crm.api_key))
     backoff = Backoff(config.push_attempts, config.backoff_seconds, config.max_backoff_seconds)
-    worker = Worker(journal, client, pusher, backoff, config.batch_size)
+    worker = Worker(journal, client, pusher, backoff, config.batch_size, stats)
     app = build_app(journal, secrets, config.max_body_bytes, worker.wake)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     server = uvicorn.Server(
         uvicorn.Config(app, host=listen.host, port=listen.port, access_log=False, log_level="info")
     )

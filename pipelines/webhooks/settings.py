@@ -15,7 +15,12 @@ from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedExcept
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue, TSecretValue
 
-from piggy_source.settings import DEFAULT_BASE_URL, DEFAULT_MAX_ATTEMPTS
+from piggy_source.settings import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_AFTER_SECONDS,
+    RATE_LIMIT_WINDOW_SECONDS,
+)
 from pipelines.webhooks.errors import WebhookSetupError
 
 DEFAULT_PORT = 8766
@@ -81,9 +86,10 @@ class PiggyConnection(BaseConfiguration):
     client_id: str | None = None
     client_secret: TSecretStrValue | None = None
     requests_per_minute: float | None = None
+    rate_limit_window_seconds: float = RATE_LIMIT_WINDOW_SECONDS
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     timeout_seconds: float = 30.0
-    max_retry_after_seconds: float = 300.0
+    max_retry_after_seconds: float = DEFAULT_MAX_RETRY_AFTER_SECONDS
 
 
 def load_webhooks() -> WebhooksConfiguration:

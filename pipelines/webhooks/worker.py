@@ -16,6 +16,7 @@ from typing import Any
 
 from piggy_source.client import PiggyClient
 from piggy_source.exceptions import PiggyApiError, PiggyError
+from piggy_source.stats import RunStats
 from pipelines.webhooks.crm import CrmPusher, PushFailed, deleted_profile, live_profile
 from pipelines.webhooks.journal import Backoff, Due, Journal
 
@@ -35,8 +36,10 @@ class Worker:
         crm: CrmPusher,
         backoff: Backoff,
         batch_size: int,
+        stats: RunStats,
     ) -> None:
         self._journal, self._client, self._crm = journal, client, crm
+        self._stats = stats
         self._backoff, self._batch_size = backoff, batch_size
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -69,6 +72,7 @@ class Worker:
         due = self._journal.due(self._batch_size)
         if not due:
             return 0
+        throttled = self._stats.of(RESOURCE).throttled
         futures = [
             (item, self._client.submit(RESOURCE, f"/contacts/{item.contact_uuid}")) for item in due
         ]
@@ -79,6 +83,8 @@ class Worker:
                 ready.append((item, profile))
         if ready:
             self._push(ready)
+        if self._stats.of(RESOURCE).throttled > throttled:
+            log.warning("Piggy answered 429 during refetches; waited as its Retry-After asked")
         return len(due)
 
     def _profile(self, item: Due, future: Future) -> dict[str, Any] | None:

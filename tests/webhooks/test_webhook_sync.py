@@ -76,3 +76,63 @@ def test_a_burst_for_one_contact_costs_one_or_two_fetches(rig):
     assert running.crm.latest()[contact["email"]]["loyalty_points"] == running.balance(
         contact["uuid"]
     )
+
+
+def test_a_delivery_retried_by_piggy_reaches_the_crm_once(rig):
+    running = rig()
+    contact = running.api("GET", "/contacts", params={"limit": 1}).json()["data"][0]
+    body = {"type": "contact_updated", "data": {"contact": contact}}
+    assert [signed_post(running, body).status_code for _ in range(6)] == [202] + [200] * 5
+    running.wait_until(lambda: running.drained() and running.crm.arrivals)
+    status = running.receiver.status()
+    assert (status["done"], status["duplicates"]) == (1, 5)
+    assert [p["email"] for _, p in running.crm.arrivals] == [contact["email"]]
+
+
+def test_deleted_contacts_are_marked_deleted_and_unknown_ones_dead_lettered(rig):
+    running = rig(receiver_env={"WEBHOOKS__PUSH_ATTEMPTS": "3"})
+    gone = running.sandbox.control.advance(days=1, **{**QUIET, "deletes": 1, "earns": 0})
+    (deleted_uuid,) = gone["deleted_uuids"]
+    deleted = {"uuid": deleted_uuid, "email": "gone@example.com"}
+    unknown = {"uuid": "00000000-0000-4000-8000-000000000000"}
+    for contact in (deleted, unknown):
+        body = {"type": "contact_updated", "data": {"contact": contact}}
+        assert signed_post(running, body).status_code == 202
+    running.wait_until(lambda: running.receiver.status()["dead_letters"] == 1)
+    assert running.crm.latest() == {"gone@example.com": {"loyalty_deleted": True}}
+    status = running.receiver.status()
+    (letter,) = status["dead_letter_sample"]
+    assert letter["contact_uuid"] == unknown["uuid"] and letter["attempts"] == 3
+    assert "no email known" in letter["last_error"]
+    assert (status["backlog"], status["done"]) == (0, 1)
+    assert running.receiver.process.poll() is None
+
+
+def test_crm_down_the_backlog_grows_nothing_is_lost_and_it_drains(rig):
+    running = rig(receiver_env={"WEBHOOKS__PUSH_ATTEMPTS": "1000"})
+    running.crm.down = True
+    running.sandbox.control.advance(days=1, earns=25, **QUIET)
+    contacts = touched_contacts(running)
+    running.wait_until(lambda: running.crm.refused >= 3)
+    down = running.receiver.status()
+    assert down["backlog"] >= len(contacts) and down["last_push_at"] is None
+    assert down["oldest_pending_age_seconds"] > 0 and down["dead_letters"] == 0
+    text = running.receiver.cli("status")
+    assert f"backlog: {down['backlog']} event(s) pending" in text.stdout
+    assert "last push: never" in text.stdout
+    running.crm.down = False
+    running.wait_until(running.drained)
+    assert_crm_current(running, contacts)
+    assert running.receiver.status()["dead_letters"] == 0
+
+
+def test_piggy_429_during_refetch_is_waited_out(rig):
+    budget_above_piggys = {"SOURCES__PIGGY__REQUESTS_PER_MINUTE": "6000"}
+    running = rig(receiver_env=budget_above_piggys, rate_limit=8, rate_window=2.0)
+    running.sandbox.control.advance(days=1, earns=30, **QUIET)
+    contacts = touched_contacts(running)
+    running.wait_until(running.drained, timeout=120)
+    assert running.receiver.status()["dead_letters"] == 0
+    assert "Piggy answered 429 during refetches" in running.receiver.log()
+    running.sandbox.control.configure(rate_limit=None)
+    assert_crm_current(running, contacts)
