@@ -1,13 +1,18 @@
 """Strict request files: every refusal names its line and field, bounds come from config, and a
-huge line is refused from a bounded read instead of being held in memory."""
+huge line is refused from a bounded read instead of being held in memory. Also how payouts read
+their settings."""
 
 import datetime as dt
 import tracemalloc
 
 import pytest
+from dlt.common.configuration import is_secret_hint
 
+from piggy_source.settings import DEFAULT_BASE_URL
+from pipelines.errors import describe_error
 from pipelines.payouts.errors import PayoutError
 from pipelines.payouts.requests import RequestLimits, read_requests
+from pipelines.payouts.settings import PiggyConnection, SlackSettings, load_connection
 
 HEADER = b"request_id,contact_uuid,amount_cents,currency,order_reference,requested_at\n"
 GOOD = b"q1,c-1,1250,EUR,o-1,2026-01-31T14:05:00Z\n"
@@ -92,3 +97,25 @@ def test_a_huge_line_is_refused_with_its_number_without_reading_it_into_memory(t
         "split the field or raise the limit"
     )
     assert peak < 2 * (1 << 20), f"peak {peak} bytes for a 64 MB line"
+
+
+def test_load_requests_takes_its_bounds_from_the_payouts_settings(workspace, tmp_path):
+    path = tmp_path / "requests.csv"
+    path.write_bytes(HEADER + GOOD)
+    workspace.extra_env["PAYOUTS__MAX_AMOUNT_CENTS"] = "1000"
+
+    result = workspace.cli("payouts", "load-requests", str(path), expect_ok=False)
+
+    assert describe_error(result.exception) == (
+        "requests.csv line 2 column 3 (amount_cents): 1250 is above the maximum of 1000 cents "
+        "(payouts.max_amount_cents)"
+    )
+
+
+def test_payouts_read_secrets_as_secrets_and_default_to_the_base_url_of_run(monkeypatch, tmp_path):
+    monkeypatch.delenv("SOURCES__PIGGY__BASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert load_connection().base_url == DEFAULT_BASE_URL
+    fields = {**PiggyConnection.get_resolvable_fields(), **SlackSettings.get_resolvable_fields()}
+    secret = {name for name, hint in fields.items() if is_secret_hint(hint)}
+    assert secret == {"api_key", "client_secret", "webhook_url"}

@@ -6,6 +6,7 @@ import signal
 from pipelines.payouts.failpoints import ENV_VAR
 
 POSTS = "POST /prepaid-transactions"
+NO_ACTIVITY = dict(signups=0, earns=0, redemptions=0, cashback=0, tier_changes=0, deletes=0)
 
 
 def test_reconciliation_finds_the_booking_when_piggy_answers_oldest_first(
@@ -13,9 +14,11 @@ def test_reconciliation_finds_the_booking_when_piggy_answers_oldest_first(
 ):
     workspace, requests = payout_workspace, payout_template.requests
     shop, contact = workspace.extra_env["PAYOUTS__SHOP_UUID"], requests["r2"]["contact_uuid"]
-    for _ in range(35):  # more than a page (30) on the payouts shop
-        payload = {"contact_uuid": contact, "amount_in_cents": 1, "shop_uuid": shop}
+    payload = {"contact_uuid": contact, "amount_in_cents": 1, "shop_uuid": shop}
+    for _ in range(35):  # more than a page (30) on the payouts shop, all older than the mark
         workspace.api("POST", "/prepaid-transactions", json=payload)
+    workspace.sandbox.control.advance(days=1 / 24, **NO_ACTIVITY)
+    workspace.api("POST", "/prepaid-transactions", json=payload)  # the newest before the payout
     workspace.sandbox.control.configure(prepaid_order="oldest")
     workspace.sandbox.control.reset_totals()
 
