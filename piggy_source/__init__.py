@@ -12,10 +12,12 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract import DltResource
 
-from piggy_source.cursor import Cursor, NewestFirst, Window
+from piggy_source.created_at import CreatedAt, Reach, api_filters, declare, reached_below, within
 from piggy_source.entity_schemas import ENTITY_TABLES
+from piggy_source.hand_cursor import forget_hand_cursor, hand_cursor_start
 from piggy_source.helpers import contact_items, contacts_disposition, finish_sweep
 from piggy_source.listing import Listing
+from piggy_source.order import NewestFirst
 from piggy_source.readers import SharedClient, read_listing, to_dlt_items
 from piggy_source.schemas import (
     GIFTCARD_TRANSACTIONS,
@@ -38,6 +40,8 @@ from piggy_source.stats import RunStats
 from piggy_source.sweep import Sweep
 
 __all__ = ["RESOURCE_NAMES", "RunStats", "piggy_source"]
+
+Window = tuple[datetime, datetime] | None
 
 LEDGER_TABLES = {
     "loyalty_transactions": LOYALTY_TRANSACTIONS,
@@ -109,26 +113,26 @@ def piggy_source(
 def _ledger(
     shared: SharedClient, name: str, lookback: int, concurrency: int, window: Window
 ) -> DltResource:
-    """An immutable ledger: cursor on `created_at`, queried from the cursor minus the lookback.
+    """An immutable ledger: merged on its key, incremental on `created_at` less the lookback.
 
-    Rows are never changed after creation, so reading `created_at >= cursor - lookback` sorted by
+    Rows never change after creation, so reading `created_at >= cursor - lookback` sorted by
     `created_at` and merging on the key loads every new row once; rows sharing the boundary
-    timestamp are read again and de-duplicated by the merge, never skipped. The cursor lives in
-    dlt's resource state (not `dlt.sources.incremental`, which would also filter the quarantine
-    rows this resource yields, and those carry no `created_at`).
+    timestamp are read again and de-duplicated by the merge, never skipped.
     """
     spec = LEDGER_TABLES[name]
     key = spec.columns[0].name
+    since = declare(window, lookback, hand_cursor_start(name, lookback))
 
     @dlt.resource(name=name, primary_key=key, write_disposition="merge", parallelized=True)
-    def ledger() -> Iterator[Any]:
-        cursor = Cursor(dlt.current.resource_state(), lookback, window)
-        params = {"sort": "created_at", **cursor.filters()}
+    def ledger(created_at: CreatedAt = since) -> Iterator[Any]:
+        reach = Reach(created_at)
+        params = {"sort": "created_at", **api_filters(created_at)}
         for records in read_listing(shared, name, ENDPOINTS[name], params, concurrency):
             flat, items = to_dlt_items(spec, name, records, shared.stats)
+            reach.take(flat)
             yield from items
-            cursor.advance(flat)
-        cursor.save()
+        if window is None:
+            forget_hand_cursor()
 
     return ledger
 
@@ -136,33 +140,29 @@ def _ledger(
 def _prepaid(shared: SharedClient, lookback: int, concurrency: int, window: Window) -> DltResource:
     """The cashback wallet ledger: no date filter and no `sort`, assumed newest first.
 
-    While the pages show that order, reading only until one reaches past the cursor costs a few
+    While the pages show that order, reading only until one reaches below the range costs a few
     requests per run, where a full read would cost every page again; the overlap is de-duplicated
     by the merge. The order is only assumed (contract section 9), so it is checked on every row:
-    a listing that does not show it is read whole, and the cursor bounds what is kept.
+    a listing that does not show it is read whole, and the range bounds what is kept.
     """
+    name = "prepaid_transactions"
+    since = declare(window, lookback, hand_cursor_start(name, lookback))
 
-    @dlt.resource(
-        name="prepaid_transactions",
-        primary_key="uuid",
-        write_disposition="merge",
-        parallelized=True,
-    )
-    def prepaid() -> Iterator[Any]:
-        cursor = Cursor(dlt.current.resource_state(), lookback, window)
-        endpoint = ENDPOINTS["prepaid_transactions"]
-        pages = read_listing(shared, "prepaid_transactions", endpoint, {}, concurrency)
+    @dlt.resource(name=name, primary_key="uuid", write_disposition="merge", parallelized=True)
+    def prepaid(created_at: CreatedAt = since) -> Iterator[Any]:
+        reach = Reach(created_at)
+        pages = read_listing(shared, name, ENDPOINTS[name], {}, concurrency)
         order = NewestFirst()
         for records in pages:
-            flat, items = to_dlt_items(
-                PREPAID_TRANSACTIONS, "prepaid_transactions", cursor.keep(records), shared.stats
-            )
+            kept = within(created_at, records)
+            flat, items = to_dlt_items(PREPAID_TRANSACTIONS, name, kept, shared.stats)
+            reach.take(flat)
             yield from items
-            cursor.advance(flat)
-            if order.holds(records) and cursor.reached_past(records):
+            if order.holds(records) and reached_below(created_at, records):
                 break
         pages.close()
-        cursor.save()
+        if window is None:
+            forget_hand_cursor()
 
     return prepaid
 
@@ -184,6 +184,7 @@ def _contacts(
     """
     complete = sweep and window is None
     endpoint = ENDPOINTS["contacts"]
+    since = declare(window, lookback, hand_cursor_start("contacts", lookback))
 
     @dlt.resource(
         name="contacts",
@@ -191,19 +192,20 @@ def _contacts(
         parallelized=True,
         write_disposition=contacts_disposition(complete),
     )
-    def contacts() -> Iterator[Any]:
-        cursor = Cursor(dlt.current.resource_state(), lookback, window)
-        params = {"sort": "created_at", **({} if complete else cursor.filters())}
+    def contacts(created_at: CreatedAt = since) -> Iterator[Any]:
+        reach = Reach(created_at)
+        params = {"sort": "created_at", **({} if complete else api_filters(created_at))}
         listing = Listing(endpoint.path)
         seen = Sweep(listing, max_retire_share)
         unread: set[str | None] = set()
         for records in read_listing(shared, "contacts", endpoint, params, concurrency, listing):
             flat, items = contact_items(seen.fresh(records), shared.stats, unread)
+            reach.take(flat)
             yield from items
-            cursor.advance(flat)
         if complete:
             yield from finish_sweep(shared, seen, unread, concurrency)
-        cursor.save()
+        if window is None:
+            forget_hand_cursor()
 
     return contacts
 

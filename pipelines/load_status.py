@@ -1,4 +1,4 @@
-"""What a pipeline has loaded so far: cursors from dlt state, row counts and recent loads.
+"""What a pipeline has loaded so far: incremental cursors from dlt, row counts and recent loads.
 
 Reads only: the saved state and the destination through dlt's SQL client, so it works for any
 warehouse the pipeline loads into, and never while holding a writer lock.
@@ -11,8 +11,7 @@ from typing import Any
 import dlt
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
-from piggy_source import RESOURCE_NAMES
-from piggy_source.cursor import STATE_KEY
+from piggy_source import RESOURCE_NAMES, piggy_source
 from pipelines.errors import CliError
 from pipelines.loading import make_destination
 from pipelines.warehouse import location
@@ -64,7 +63,7 @@ def read_status(
             f"pipeline {pipeline_name!r} has loaded nothing yet (its first run was interrupted or "
             "failed): run `piggy-elt run`, it resumes"
         )
-    cursors = _cursors(pipeline.state)
+    cursors = _cursors()
     tables = sorted(pipeline.default_schema.data_table_names())
     with pipeline.sql_client() as client:
         counts = {table: _count(client, table) for table in tables}
@@ -78,13 +77,16 @@ def read_status(
     )
 
 
-def _cursors(state: Any) -> dict[str, str]:
-    resources = state.get("sources", {}).get("piggy", {}).get("resources", {})
-    return {
-        name: resources[name][STATE_KEY]
-        for name in RESOURCE_NAMES
-        if STATE_KEY in resources.get(name, {})
-    }
+def _cursors() -> dict[str, str]:
+    """The `created_at` incremental's last value per resource, read through the resources of the
+    source under the attached pipeline, as dlt keeps it (`incremental.<cursor path>`)."""
+    resources = piggy_source().resources
+    cursors = {}
+    for name in RESOURCE_NAMES:
+        saved = resources[name].state.get("incremental", {}).get("created_at", {})
+        if saved.get("last_value") is not None:
+            cursors[name] = saved["last_value"].isoformat()
+    return cursors
 
 
 def _count(client: Any, table: str) -> int:
