@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
-from bench import local_figures, network_figures, rest_api_baseline
+from bench import local_figures, network_figures, rest_api_baseline, webhook_figures
 from bench.fetch_only import configured_concurrency
 from bench.process import StepResult
 from bench.profiles import BenchProfile
@@ -25,6 +25,8 @@ from bench.sandbox import SandboxSettings
 from bench.workspace import PROJECT_ROOT, SANDBOX_DATA, Workspace
 
 DEFAULT_OUTPUT = PROJECT_ROOT / "bench" / "results" / "latest.json"
+FIGURES[webhook_figures.KEY] = webhook_figures.TITLE_TARGET
+"""Figure 7, the webhook receiver's latency, joins the table and the JSON after the other six."""
 
 
 def error_message(exc: BaseException) -> str:
@@ -101,6 +103,17 @@ def local_phase(
     return [cpu, guarded("memory", lambda: local_figures.memory(loads))]
 
 
+def webhook_phase(ws: Workspace, profile: BenchProfile, settings: SandboxSettings) -> list[Figure]:
+    """Figure 7 on its own sandbox with the network figures' latency and budget."""
+    with ws.sandbox("webhooks", settings) as sandbox:
+        return [
+            guarded(
+                webhook_figures.KEY,
+                lambda: webhook_figures.webhook_latency(ws.root, sandbox, profile.name),
+            )
+        ]
+
+
 def measure_all(ws: Workspace, profile: BenchProfile) -> list[Figure]:
     settings = sandbox_settings(profile)
     figures = phase(
@@ -110,6 +123,9 @@ def measure_all(ws: Workspace, profile: BenchProfile) -> list[Figure]:
     figures.update(phase(("cpu_path", "memory"), lambda: local_phase(ws, profile, settings)))
     account = ws.duckdb("account")
     figures["dbt_build"] = guarded("dbt_build", lambda: local_figures.dbt_build(ws, account))
+    figures.update(
+        phase((webhook_figures.KEY,), lambda: webhook_phase(ws, profile, settings["network"]))
+    )
     return [figures[key] for key in FIGURES]
 
 
