@@ -5,6 +5,8 @@ kill -9 and a power cut (`synchronous=FULL`). The digest of the raw body is uniq
 retries of one delivery are byte-for-byte the same and are stored once. Each event waits in
 `pending` until its contact's profile reached the CRM (`done`); events that name no contact are
 kept as `ignored`, types we do not know as `unknown`, and a push that kept failing as `dead`.
+Settled events are forgotten after the retention (Piggy's retries come within minutes, so their
+digests need not be kept for ever); dead and unknown ones stay until someone looks.
 The journal holds event bodies (customer data) but never a secret, and is readable by its owner
 only.
 """
@@ -129,6 +131,16 @@ class Journal:
                     (attempts, state, error[:300], time.time() + policy.delay(attempts), event_id),
                 )
         return dead
+
+    def prune(self, older_than_seconds: float) -> int:
+        """Forget settled events past the retention; pending, dead and unknown ones stay."""
+        cutoff = time.time() - older_than_seconds
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM events WHERE state IN (?, ?) AND received_at < ?",
+                (DONE, IGNORED, cutoff),
+            )
+            return cursor.rowcount
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -54,7 +54,9 @@ def serve(listen: Listen) -> None:
     )
     pusher = CrmPusher(str(crm.url), str(crm.api_key))
     backoff = Backoff(config.push_attempts, config.backoff_seconds, config.max_backoff_seconds)
-    worker = Worker(journal, client, pusher, backoff, config.batch_size, stats)
+    worker = Worker(
+        journal, client, pusher, backoff, config.batch_size, stats, config.retention_days * 86400
+    )
     app = build_app(journal, secrets, config.max_body_bytes, worker.wake)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -31,6 +31,7 @@ LOWER_BOUNDS = {
     "backoff_seconds": 0,
     "max_backoff_seconds": 0,
     "batch_size": 1,
+    "retention_days": 0,
 }
 
 
@@ -45,6 +46,7 @@ class WebhooksConfiguration(BaseConfiguration):
     backoff_seconds: float = 1.0
     max_backoff_seconds: float = 300.0
     batch_size: int = 200
+    retention_days: float = 7.0
     journal_dir: str | None = None
 
     def signing_secrets(self) -> list[str]:

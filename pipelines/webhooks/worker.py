@@ -11,6 +11,7 @@ always ends on a refetch made after the newest event.
 
 import logging
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -23,6 +24,7 @@ from pipelines.webhooks.journal import Backoff, Due, Journal
 CONTACT_NOT_FOUND = 55031
 RESOURCE = "webhooks"
 IDLE_SECONDS = 0.5
+PRUNE_EVERY_SECONDS = 600.0
 log = logging.getLogger("piggy_elt.webhooks")
 
 
@@ -37,9 +39,11 @@ class Worker:
         backoff: Backoff,
         batch_size: int,
         stats: RunStats,
+        retention_seconds: float,
     ) -> None:
         self._journal, self._client, self._crm = journal, client, crm
-        self._stats = stats
+        self._stats, self._retention = stats, retention_seconds
+        self._pruned_at = 0.0
         self._backoff, self._batch_size = backoff, batch_size
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -65,7 +69,14 @@ class Worker:
                 log.exception("drain pass failed; retrying")
                 worked = 0
             if not worked:
+                self._prune_now_and_then()
                 self._wake.wait(IDLE_SECONDS)
+
+    def _prune_now_and_then(self) -> None:
+        """Only when idle, and at most every few minutes: pruning never delays a push."""
+        if time.monotonic() - self._pruned_at >= PRUNE_EVERY_SECONDS:
+            self._pruned_at = time.monotonic()
+            self._journal.prune(self._retention)
 
     def drain_once(self) -> int:
         """One pass over due contacts; returns how many contacts it handled."""
