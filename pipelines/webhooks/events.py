@@ -8,6 +8,7 @@ in constant time (`hmac.compare_digest`), before the body is parsed at all.
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 
 KNOWN_TYPES = frozenset(
@@ -36,6 +37,8 @@ SUBSCRIBED_TYPES = (
 )
 """The events that can change what a CRM profile shows: balance, tier, name, existence."""
 CONTACT_KEYS = ("contact", "referred_contact", "referring_contact")
+UUID = re.compile(r"[0-9A-Za-z-]{1,64}")
+"""A contact uuid goes into a request path: nothing but letters, digits and dashes."""
 
 
 class BadEvent(ValueError):
@@ -77,6 +80,8 @@ def parse(raw: bytes) -> Event:
     if not isinstance(entity, dict):
         raise BadEvent("the entity must be an object")
     uuid, email = _contact(entity_name, entity)
+    if uuid is not None and not UUID.fullmatch(uuid):
+        raise BadEvent("the contact uuid is malformed")
     return Event(body["type"], body["type"] in KNOWN_TYPES, uuid, email)
 
 

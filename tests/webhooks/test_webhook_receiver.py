@@ -105,8 +105,17 @@ def test_both_secrets_of_a_rotation_are_accepted(door):
         {"type": "contact_updated"},
         {"type": "contact_updated", "data": {"contact": "x"}},
         {"type": "contact_updated", "data": {"a": {}, "b": {}}},
+        {"type": "contact_updated", "data": {"contact": {"uuid": "../../tiers"}}},
     ],
-    ids=["not-json", "a-list", "no-type", "no-data", "entity-not-object", "two-entities"],
+    ids=[
+        "not-json",
+        "a-list",
+        "no-type",
+        "no-data",
+        "entity-not-object",
+        "two-entities",
+        "path-in-uuid",
+    ],
 )
 def test_a_body_not_of_the_contract_shape_is_400_and_stores_nothing(door, body):
     client, journal, _ = door
