@@ -8,6 +8,7 @@ never reaches a log or the terminal.
 """
 
 import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +136,10 @@ def _signing_secret(value: str | None) -> str:
     """A Standard Webhooks secret: `whsec_` and at least 24 random bytes in base64."""
     secret = _required(value, WEBHOOK, "secret")
     if SIGNING_SECRET.fullmatch(secret):
-        key = base64.b64decode(secret.removeprefix("whsec_") + "==")
+        try:
+            key = base64.b64decode(secret.removeprefix("whsec_") + "==")
+        except binascii.Error:
+            key = b""
         if len(key) >= MIN_SECRET_BYTES:
             return secret
     raise ExportError(

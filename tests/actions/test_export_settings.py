@@ -55,7 +55,9 @@ def test_a_bad_value_names_its_toml_key_and_env_var(env, name, value, expected):
     assert message.endswith(f"EXPORTS__{name}")
 
 
-@pytest.mark.parametrize("secret", ["hook-secret-42", "whsec_c2hvcnQ=", "whsec_not base64!"])
+@pytest.mark.parametrize(
+    "secret", ["hook-secret-42", "whsec_c2hvcnQ=", "whsec_not base64!", "whsec_" + "A" * 41]
+)
 def test_a_webhook_secret_that_is_not_a_standard_webhooks_secret_is_refused(env, secret):
     env.setenv("EXPORTS__WEBHOOK__URL", "http://127.0.0.1:1/hook")
     env.setenv("EXPORTS__WEBHOOK__SECRET", secret)
