@@ -50,7 +50,7 @@ def build_app(
         stored = await run_in_threadpool(
             journal.add, raw, event.type, event.contact_uuid, event.email, state
         )
-        log.info("%s %s", event.type, "stored" if stored else "duplicate")
+        log.debug("%s %s", event.type, "stored" if stored else "duplicate")
         if stored and state == PENDING:
             on_stored()
         return JSONResponse({"stored": stored}, status_code=202 if stored else 200)

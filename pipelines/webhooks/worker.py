@@ -131,4 +131,6 @@ class Worker:
             for item, _ in ready:
                 self._later(item, str(exc))
             return
-        self._journal.settle(event_id for item, _ in ready for event_id in item.event_ids)
+        settled = [event_id for item, _ in ready for event_id in item.event_ids]
+        self._journal.settle(settled)
+        log.info("pushed %s profile(s) for %s event(s)", len(ready), len(settled))
