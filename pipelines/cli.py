@@ -13,6 +13,7 @@ from typer.exceptions import TyperException
 from pipelines.at_rest import create_owner_only, delete_loaded_files, warn_if_secrets_readable
 from pipelines.commands import (
     demo,
+    erase,
     export,
     payouts,
     report,
@@ -53,7 +54,18 @@ def _main(
     delete_loaded_files()
 
 
-for command_group in (sandbox, run, transform, export, payouts, sync, report, demo, webhooks):
+for command_group in (
+    sandbox,
+    run,
+    transform,
+    export,
+    payouts,
+    sync,
+    report,
+    demo,
+    webhooks,
+    erase,
+):
     command_group.register(app)
 
 

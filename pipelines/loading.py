@@ -21,6 +21,7 @@ from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
 from pipelines.errors import CliError, RefusedError
 from pipelines.locks import held
+from pipelines.privacy.load_filter import forget_erased
 from pipelines.warehouse import location
 
 DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
@@ -264,6 +265,7 @@ def run_load(
     source = piggy_source(start_date=start_date, end_date=end_date, stats=stats, **source_options)
     if selected:
         source = source.with_resources(*selected)
+    source = forget_erased(source, pipeline)
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with exclusive_run(pipeline):

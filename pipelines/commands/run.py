@@ -8,6 +8,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from piggy_source.stats import ResourceStats
+from pipelines.commands.erase import erase_deleted
 from pipelines.errors import CliError
 from pipelines.load_status import PipelineStatus, read_status
 from pipelines.loading import DEFAULT_DATASET, LoadSummary, run_load
@@ -86,6 +87,7 @@ def run(
         console.print(f"{summary.dropped}: dropped (--yes)")
     Console().print(summary_table(summary))
     typer.echo(f"warehouse: {summary.warehouse}")
+    erase_deleted(pipeline_name)
 
 
 def _fields(stats: ResourceStats) -> dict[str, float]:

@@ -1,0 +1,53 @@
+"""The retention rule: members deleted in Piggy are erased `erase_deleted_after_days` later.
+
+A contact deleted in Piggy keeps its scd2 history here, closed: no version is open and the last
+`_dlt_valid_to` is when a sweep saw it gone. Once that is `privacy.erase_deleted_after_days` ago
+(30 by default) the member is erased as `piggy-elt erase` would, logged as `retention`. A member
+already in the erasure log is not erased again, so the rule costs one query on most runs.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from dlt.common.destination.exceptions import DestinationUndefinedEntity
+
+from pipelines.exports.audit import os_user
+from pipelines.exports.warehouse import sql_client
+from pipelines.privacy.erase import Erasure, erase_all, erasure_session, find_member
+from pipelines.privacy.log import RETENTION, logged_hashes
+from pipelines.privacy.settings import erasure_key, load_privacy, member_hash
+
+
+def erase_deleted_members(
+    pipeline_name: str, rebuild: Callable[[], None], now: datetime | None = None
+) -> list[Erasure]:
+    """Erase every member deleted long enough ago and not erased yet; rebuild once if any.
+
+    The erasure key is asked for only when someone is due, so an account with nobody to erase
+    runs without one."""
+    config = load_privacy()
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=config.erase_deleted_after_days)
+    with erasure_session(pipeline_name) as session:
+        deleted = _deleted_before(session.actions, session.raw_dataset, cutoff)
+        if not deleted:
+            return []
+        key = erasure_key(config)
+        erased = logged_hashes(session.actions)
+        due = [uuid for uuid in deleted if member_hash(key, uuid) not in erased]
+        members = [find_member(session, uuid, None) for uuid in due]
+        return erase_all(session, members, RETENTION, os_user(), key, rebuild)
+
+
+def _deleted_before(pipeline: object, raw_dataset: str, cutoff: datetime) -> list[str]:
+    """Contacts with no open version whose last version closed at or before `cutoff`."""
+    with sql_client(pipeline, raw_dataset) as client:
+        contacts = client.make_qualified_table_name("contacts")
+        query = (
+            f"SELECT uuid FROM {contacts} GROUP BY uuid "
+            "HAVING COUNT(*) = COUNT(_dlt_valid_to) AND MAX(_dlt_valid_to) <= %s"
+        )
+        try:
+            rows = client.execute_sql(query, cutoff) or []
+        except DestinationUndefinedEntity:
+            return []
+    return sorted(row[0] for row in rows)
