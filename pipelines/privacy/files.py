@@ -7,6 +7,7 @@ get their email and body scrubbed, with SQLite's `secure_delete` on and the file
 its write-ahead log truncated, so the old bytes do not linger in free pages.
 """
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
@@ -50,7 +51,8 @@ def erase_from_journal(path: Path, member: Member, apply: bool) -> dict[str, int
         theirs = {
             event_id: body
             for event_id, uuid, email, body in found
-            if uuid == member.uuid or member.mentions(email) or member.mentions(body)
+            if (uuid == member.uuid or member.mentions(email) or member.mentions(body))
+            and (email is not None or _scrubbed_differs(body, member))
         }
         if apply and theirs:
             _scrub_events(db, theirs, member)
@@ -66,6 +68,15 @@ def _scrub_events(db: sqlite3.Connection, bodies: dict[int, bytes], member: Memb
     db.execute("COMMIT")
     db.execute("VACUUM")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _scrubbed_differs(body: bytes, member: Member) -> bool:
+    """True while a body still holds something of the member's (an erased one no longer does)."""
+    try:
+        as_read = json.dumps(json.loads(body), sort_keys=True, default=str)
+    except ValueError:
+        return True
+    return scrub_json(body, member) != as_read
 
 
 def _pairs(folders: Iterable[Path]) -> list[Path]:

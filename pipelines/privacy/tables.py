@@ -38,13 +38,15 @@ def erase_keyed(
     member: Member,
     apply: bool,
 ) -> dict[str, int]:
-    """Null the declared columns of every row keyed by the member (every scd2 version too)."""
+    """Null the declared columns of every row keyed by the member (every scd2 version too);
+    rows whose columns are all null already are not counted, so a finished erasure counts none."""
     touched = {}
     with sql_client(pipeline, dataset) as client:
         for spec in tables:
             name = _table(client, spec.table)
             where = f"WHERE {client.escape_column_name(spec.key)} = %s"
-            rows = _count(client, f"SELECT count(*) FROM {name} {where}", member.uuid)
+            held = " OR ".join(f"{client.escape_column_name(c)} IS NOT NULL" for c in spec.columns)
+            rows = _count(client, f"SELECT count(*) FROM {name} {where} AND ({held})", member.uuid)
             if not rows:
                 continue
             touched[f"{dataset}.{spec.table}"] = rows
