@@ -102,9 +102,11 @@ def approve_command(
         if not apply:
             ledger = read_ledger(pipeline)
 
-            def check(request: dict) -> str | None:
+            def check(request: dict, forecast: dict) -> str | None:
                 current = current_request(pipeline, request["request_id"])
-                return changed_since_review(request, current) or broken_rule(request, ledger, None)
+                return changed_since_review(request, current) or broken_rule(
+                    request, forecast, None
+                )
 
             outcomes = plan(approved, ledger, check)
             _print_outcomes("dry run: nothing was sent", outcomes)

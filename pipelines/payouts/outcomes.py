@@ -42,24 +42,26 @@ class Outcome:
 def plan(
     approved: list[dict[str, Any]],
     ledger: dict[str, dict[str, Any]],
-    check: Callable[[dict[str, Any]], str | None],
+    check: Callable[[dict[str, Any], dict[str, dict[str, Any]]], str | None],
 ) -> list[Outcome]:
     """What `--apply` would do for each approved request, without touching anything.
 
-    `check` is the warehouse side of the check made just before a call (changes since review,
-    caps by the ledger); Piggy's side (wallet, balance) is looked at only by `--apply`.
+    `check(request, ledger)` is the warehouse side of the check made just before a call (changes
+    since review, caps by the ledger); each request the forecast pays counts in the caps of the
+    next, as it would in the run. Piggy's side (wallet, balance) is looked at only by `--apply`.
     """
     steps = {PAID: "already_paid", REFUSED: "refused", INTENT: "would_reconcile"}
-    outcomes = []
+    forecast, outcomes = dict(ledger), []
     for request in approved:
         row = ledger.get(request["request_id"])
         status = (row or {}).get("status")
         if status in steps:
             outcomes.append(Outcome.of(request, steps[status], row))
-        elif (why := check(request)) is not None:
+        elif (why := check(request, forecast)) is not None:
             outcomes.append(Outcome.of(request, "would_go_back_to_review", None, why))
         else:
             outcomes.append(Outcome.of(request, "would_credit", None, ""))
+            forecast[request["request_id"]] = {**request, "status": PAID, "settled_at": now_utc()}
     return outcomes
 
 

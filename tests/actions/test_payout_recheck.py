@@ -7,6 +7,7 @@ import datetime as dt
 from payout_requests import FIELDS
 
 from pipelines.errors import describe_error
+from pipelines.payouts.recheck import broken_rule
 
 POSTS = "POST /prepaid-transactions"
 EXTRA_HIGH_VALUE = """
@@ -100,21 +101,49 @@ def test_caps_count_payments_by_when_they_were_paid_not_by_requested_at(payout_w
     )
     assert reviewed.returncode == 0, reviewed.stderr[-2000:]
     decided = workspace.query(
-        "select decision, count(*) from piggy_analytics.mart_payout_review"
-        " where request_id like 'cap%' group by decision"
+        "select decision, reasons, count(*) from piggy_analytics.mart_payout_review"
+        " where request_id like 'cap%' group by all order by decision"
     )
-    assert decided == [("approve", 9)], "each request alone in its 30 days of requested_at"
+    assert decided == [("approve", "", 1), ("review", "over_contact_cap", 8)]
     before = {t["uuid"] for t in workspace.prepaid_of(contact)}
 
-    result = workspace.cli("payouts", "approve", "--apply")
+    workspace.cli("payouts", "approve", "--apply")
 
     new = [t for t in workspace.prepaid_of(contact) if t["uuid"] not in before]
     assert [t["amount_in_cents"] for t in new] == [4900], "one payment under a 5,000 cap"
     statuses = workspace.query(
-        "select status, count(*) from piggy_actions.payout_ledger"
-        " where request_id like 'cap%' group by status order by status"
+        "select request_id, status from piggy_actions.payout_ledger where request_id like 'cap%'"
     )
-    assert statuses == [("paid", 1), ("returned_to_review", 8)]
-    returned = [line for line in result.output.splitlines() if line.startswith("cap")]
-    assert len(returned) == 8
-    assert all("over_contact_cap: 4900 paid in the last 30 days" in line for line in returned)
+    assert statuses == [("cap8", "paid")], "the oldest request, paid; the rest await a person"
+
+
+def test_a_stale_review_is_held_to_the_caps_by_what_the_ledger_paid_since():
+    """The check before each call counts payments by `settled_at`, whatever the review saw."""
+    now = dt.datetime.now(dt.UTC)
+    reviewed = {
+        "contact_uuid": "k",
+        "amount_cents": 4900,
+        "contact_cap_cents": 5000,
+        "contact_window_days": 30,
+        "daily_cap_cents": 100000,
+        "max_prepaid_balance_cents": 100000,
+    }
+    paid = {"contact_uuid": "k", "amount_cents": 4900, "status": "paid"}
+    recent = {"a": {**paid, "settled_at": now - dt.timedelta(days=29)}}
+    old = {"a": {**paid, "settled_at": now - dt.timedelta(days=31)}}
+    intent = {"a": {**paid, "status": "intent", "settled_at": None}}
+
+    assert broken_rule(reviewed, recent, 0) == (
+        "over_contact_cap: 4900 paid in the last 30 days + 4900 > 5000"
+    )
+    assert broken_rule(reviewed, old, 0) is None
+    assert broken_rule(reviewed, intent, 0) is None
+    assert (
+        broken_rule(
+            {**reviewed, "daily_cap_cents": 5000},
+            {"a": {**paid, "contact_uuid": "x", "settled_at": now}},
+            0,
+        )
+        == "over_daily_cap: 4900 paid today + 4900 > 5000"
+    )
+    assert broken_rule(reviewed, {}, 100001).startswith("balance_out_of_range")
