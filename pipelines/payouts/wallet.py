@@ -113,8 +113,11 @@ class Wallet:
         return [row for rows in self._pages(contact_uuid) for row in rows]
 
     def balance(self, contact_uuid: str) -> int | None:
-        """The contact's prepaid balance now, in cents (None when Piggy does not say)."""
+        """The contact's prepaid balance now, in cents; None when Piggy does not say, or does
+        not know the contact: the credit then goes out and Piggy's refusal is recorded."""
         body = self._read(f"/contacts/{contact_uuid}", {}, f"contact {contact_uuid}")
+        if body is None:
+            return None
         balance = ((body.get("data") or {}).get("prepaid_balance") or {}).get("balance_in_cents")
         return None if balance is None else int(balance)
 
@@ -124,7 +127,7 @@ class Wallet:
         params = {"contact_uuid": contact_uuid, "shop_uuid": self.shop_uuid, "limit": PAGE_SIZE}
         while page <= last_page:
             what = f"the wallet of contact {contact_uuid}"
-            body = self._read("/prepaid-transactions", {**params, "page": page}, what)
+            body = self._read("/prepaid-transactions", {**params, "page": page}, what) or {}
             rows = body.get("data") or []
             if not rows:
                 return
@@ -139,7 +142,7 @@ class Wallet:
                     )
             page += 1
 
-    def _read(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+    def _read(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any] | None:
         try:
             return self._get(path, params, what)
         except (RetryableRead, httpx.TransportError) as exc:
@@ -154,10 +157,13 @@ class Wallet:
         wait=wait_exponential(multiplier=0.5, max=20),
         reraise=True,
     )
-    def _get(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
+    def _get(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any] | None:
+        """The answer's JSON; None for a 404 (an unknown contact), which a listing never gives."""
         response = self._http.get(f"{self._root}{path}", params=params)
         if response.status_code == 429 or response.status_code >= 500:
             raise RetryableRead(f"HTTP {response.status_code}")
+        if response.status_code == 404:
+            return None
         if response.status_code >= 400:
             raise PayoutError(
                 f"Piggy answered HTTP {response.status_code} when reading {what}: check "

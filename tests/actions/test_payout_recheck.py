@@ -4,6 +4,7 @@ when they were paid, and a request dated in the future never gets in."""
 import csv
 import datetime as dt
 
+import duckdb
 from payout_requests import FIELDS
 
 from pipelines.errors import describe_error
@@ -147,3 +148,21 @@ def test_a_stale_review_is_held_to_the_caps_by_what_the_ledger_paid_since():
         == "over_daily_cap: 4900 paid today + 4900 > 5000"
     )
     assert broken_rule(reviewed, {}, 100001).startswith("balance_out_of_range")
+
+
+def test_a_request_piggy_refuses_says_why_and_is_never_sent_again(payout_workspace):
+    """A contact Piggy no longer knows (deleted after the review): Piggy refuses the credit."""
+    workspace = payout_workspace
+    gone = "00000000-0000-4000-8000-00000000dead"
+    with duckdb.connect(str(workspace.warehouse)) as con:
+        for table in ("piggy_actions.cashback_requests", "piggy_analytics.mart_payout_review"):
+            con.execute(f"update {table} set contact_uuid = ? where request_id = 'r3'", [gone])
+    workspace.sandbox.control.reset_totals()
+
+    result = workspace.cli("payouts", "approve", "--apply")
+
+    (line,) = [line for line in result.output.splitlines() if line.startswith("r3 ")]
+    assert line.startswith("r3 was refused by Piggy: HTTP 404 code 55031")
+    again = workspace.cli("payouts", "approve", "--apply")
+    assert workspace.sandbox.control.totals()[POSTS] == 4, "three paid, r3 tried once"
+    assert "r3 was refused by Piggy: HTTP 404 code 55031" in again.output
