@@ -95,19 +95,11 @@ def piggy_source(
         run_stats,
     )
     window = (start_date, end_date) if start_date and end_date else None
-    resources = {
-        **{
-            name: _ledger(shared, name, lookback_seconds, concurrency, window)
-            for name in LEDGER_TABLES
-        },
-        "prepaid_transactions": _prepaid(shared, lookback_seconds, concurrency, window),
-        "contacts": _contacts(
-            shared, contacts_sweep, lookback_seconds, concurrency, window, max_retire_share
-        ),
-    }
-    for name in ENTITY_TABLES:
-        resources[name] = _entity(shared, name, concurrency)
-    return [resources[name] for name in RESOURCE_NAMES]
+    lookback, share = lookback_seconds, max_retire_share
+    dated = {name: _ledger(shared, name, lookback, concurrency, window) for name in LEDGER_TABLES}
+    dated["prepaid_transactions"] = _prepaid(shared, lookback, concurrency, window)
+    dated["contacts"] = _contacts(shared, contacts_sweep, lookback, concurrency, window, share)
+    return [dated[n] if n in dated else _entity(shared, n, concurrency) for n in RESOURCE_NAMES]
 
 
 def _ledger(

@@ -12,12 +12,9 @@ import asyncio
 import threading
 import time
 from concurrent.futures import Future
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-import orjson
 from aiolimiter import AsyncLimiter
 from tenacity import (
     AsyncRetrying,
@@ -29,13 +26,8 @@ from tenacity import (
 
 from piggy_source.auth import TokenProvider
 from piggy_source.base_url import checked_base_url
-from piggy_source.exceptions import (
-    PiggyApiError,
-    PiggyAuthError,
-    PiggyConnectionError,
-    PiggyRateLimitError,
-    RetryableResponse,
-)
+from piggy_source.exceptions import PiggyApiError, PiggyConnectionError, RetryableResponse
+from piggy_source.responses import decode, refuse_long_wait, retry_after_seconds
 from piggy_source.settings import (
     API_PREFIX,
     DEFAULT_MAX_RETRY_AFTER_SECONDS,
@@ -186,71 +178,12 @@ class PiggyClient:
         if limit.isdigit() and int(limit) > 0:
             self._set_budget(int(limit) * BUDGET_SAFETY, self._learned_window)
 
-    def _refuse_long_waits(self, path: str, retry_after: float | None) -> None:
-        """A wait beyond the ceiling is not worth sleeping through: the run ends and says so."""
-        if retry_after is None or retry_after <= self._max_retry_after:
-            return
-        raise PiggyRateLimitError(
-            f"Piggy asked to wait {retry_after:.0f} s (HTTP 429 with Retry-After on {path}), "
-            f"more than {self._max_retry_after:g} s, the sources.piggy.max_retry_after_seconds "
-            "ceiling: run again later, or raise SOURCES__PIGGY__MAX_RETRY_AFTER_SECONDS"
-        )
-
     def _decode(self, resource: str, path: str, response: httpx.Response) -> dict:
-        status = response.status_code
-        if status == 429:
+        if response.status_code == 429:
             self._stats.add(resource, throttled=1)
             retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-            self._refuse_long_waits(path, retry_after)
+            refuse_long_wait(path, retry_after, self._max_retry_after)
             if retry_after is not None:
                 self._resume_at = max(self._resume_at, time.monotonic() + retry_after)
             raise RetryableResponse(f"HTTP 429 on {path}", retry_after, throttled=True)
-        if status >= 500:
-            raise RetryableResponse(f"HTTP {status} on {path}")
-        if status == 401:
-            raise PiggyAuthError(
-                f"Piggy refused the API key (HTTP 401 on {path}): set a valid token in "
-                "SOURCES__PIGGY__API_KEY (or valid SOURCES__PIGGY__CLIENT_ID/CLIENT_SECRET)"
-            )
-        if status >= 400:
-            raise _api_error(path, response)
-        try:
-            body = orjson.loads(response.content)
-        except orjson.JSONDecodeError:
-            raise RetryableResponse(f"truncated or unreadable body on {path}") from None
-        if not isinstance(body, dict) or "data" not in body:
-            raise RetryableResponse(f"response without a data envelope on {path}")
-        return body
-
-
-def retry_after_seconds(header: str | None, now: datetime | None = None) -> float | None:
-    """Both forms of `Retry-After` (RFC 9110): delta-seconds, or an HTTP-date to wait until."""
-    if header is None:
-        return None
-    try:
-        return max(0.0, float(header))
-    except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
-
-
-def _api_error(path: str, response: httpx.Response) -> PiggyApiError:
-    """Piggy's error body names a `code`; the message is shown cut short, never matched on."""
-    try:
-        body = orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
-    code = body.get("code") if isinstance(body.get("code"), int) else None
-    message = str(body.get("message") or response.reason_phrase)[:200]
-    return PiggyApiError(
-        f"Piggy answered HTTP {response.status_code} (code {code}) on {path}: {message}",
-        status_code=response.status_code,
-        code=code,
-    )
+        return decode(path, response)

@@ -4,7 +4,6 @@ It checks the arguments before anything runs (so a typo costs nothing), holds a 
 of the same pipeline never interleave, and returns a summary of what was read and loaded.
 """
 
-import shutil
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-from dlt.common.storages import NormalizeStorage
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
+from dlt.extract import DltSource
 
 from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
+from pipelines.dlt_workarounds import finish_interrupted
 from pipelines.errors import CliError, RefusedError
 from pipelines.locks import held
-from pipelines.privacy.load_filter import forget_erased
 from pipelines.warehouse import location
 
 DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
@@ -69,6 +68,21 @@ def check_window(start: datetime | None, end: datetime | None) -> None:
         raise CliError("a backfill needs both --start-date and --end-date")
     if start is not None and end is not None and start >= end:
         raise CliError(f"--start-date {start.date()} must be before --end-date {end.date()}")
+
+
+def check_selection(
+    resources: Sequence[str] | None,
+    refresh: str | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> list[str] | None:
+    """The resources a run reads (None: all), after every argument is checked."""
+    selected = check_resources(resources)
+    check_window(start, end)
+    if refresh is not None:
+        check_resources([refresh])
+        return [refresh]
+    return selected
 
 
 def make_destination(destination: str, duckdb_path: str | Path | None = None) -> Any:
@@ -119,6 +133,12 @@ def cap_duckdb_memory() -> None:
         dlt.secrets[key] = {"memory_limit": DUCKDB_MEMORY_LIMIT}
 
 
+def configure_dlt(destination: str) -> None:
+    use_dlt_columns_on_arrow()
+    if destination == "duckdb":
+        cap_duckdb_memory()
+
+
 @contextmanager
 def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
     """Refuse a second run of the same pipeline while one is loading."""
@@ -131,67 +151,19 @@ def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
         yield
 
 
-def finish_interrupted(pipeline: dlt.Pipeline) -> list[str]:
-    """Finish what a killed or failed run left behind, so the caller's run reads anew.
-
-    Given pending packages, dlt's `run()` loads only those and extracts nothing: the run after a
-    crash would report success on the previous run's data. One `run()` without data first keeps
-    dlt's own recovery (sync with the destination, normalize, load) and frees the next to extract;
-    that sync may also discard the packages of a first load that never reached the destination,
-    and then there is nothing to resume.
-    """
-    discard_torn_extracts(pipeline)
-    if not pipeline.has_pending_data:
-        return []
-    resumed = pipeline.run()
-    load_ids = list(resumed.loads_ids) if resumed is not None else []
-    for load_id in load_ids:
-        drop_replayed_versions(pipeline, load_id)
-    return load_ids
-
-
-def discard_torn_extracts(pipeline: dlt.Pipeline) -> None:
-    """Delete an extracted package that normalize has already turned into a load package.
-
-    Normalize commits the load package, then deletes the extracted one; a crash in between leaves
-    a half-deleted copy behind, and every later normalize would fail on its missing files.
-    """
-    converted = {
-        *pipeline.list_normalized_load_packages(),
-        *pipeline.list_completed_load_packages(),
-    }
-    extracted = Path(pipeline.working_dir, "normalize", NormalizeStorage.EXTRACTED_FOLDER)
-    for load_id in converted.intersection(pipeline.list_extracted_load_packages()):
-        shutil.rmtree(extracted / load_id)
-
-
-def drop_replayed_versions(pipeline: dlt.Pipeline, load_id: str) -> None:
-    """Keep one copy of each row an scd2 merge inserted twice while resuming `load_id`.
-
-    A copy into staging that committed just before a crash, but that dlt had not yet recorded,
-    runs again on resume; dlt's scd2 merge does not de-duplicate staging, so each new version
-    lands twice, as identical rows (`_dlt_id` included). Only that load's rows are rewritten,
-    and only when it has such copies.
-    """
-    tables = pipeline.default_schema.tables
-    scd2 = [name for name, table in tables.items() if table.get("x-merge-strategy") == "scd2"]
-    with pipeline.sql_client() as client:
-        for table in scd2:
-            name = client.make_qualified_table_name(table)
-            kept = client.make_qualified_table_name(f"{table}__resumed")
-            of_load = "WHERE _dlt_load_id = %s"
-            copies = client.execute_sql(
-                f"SELECT count(*) - count(DISTINCT _dlt_id) FROM {name} {of_load}", load_id
-            )[0][0]
-            if not copies:
-                continue
-            with client.begin_transaction():
-                client.execute_sql(
-                    f"CREATE TABLE {kept} AS SELECT DISTINCT * FROM {name} {of_load}", load_id
-                )
-                client.execute_sql(f"DELETE FROM {name} {of_load}", load_id)
-                client.execute_sql(f"INSERT INTO {name} SELECT * FROM {kept}")
-                client.execute_sql(f"DROP TABLE {kept}")
+def make_source(
+    selected: list[str] | None,
+    base_url: str | None,
+    stats: RunStats,
+    window: tuple[datetime | None, datetime | None],
+    options: dict[str, Any],
+) -> DltSource:
+    """The Piggy source narrowed to the `selected` resources (None: all); `base_url` and the
+    backfill `window` join the source's other `options`."""
+    if base_url is not None:
+        options = {**options, "base_url": base_url}
+    source = piggy_source(start_date=window[0], end_date=window[1], stats=stats, **options)
+    return source.with_resources(*selected) if selected else source
 
 
 def history_at_stake(pipeline: dlt.Pipeline, full_refresh: bool, refresh: str | None) -> str | None:
@@ -245,27 +217,15 @@ def run_load(
 ) -> LoadSummary:
     """Load the chosen resources (all by default) and return what was read.
 
-    `refresh` reloads one resource from scratch (its tables and cursor dropped) and leaves the
-    others alone; `full_refresh` does that for every resource. Either refuses to drop the
-    contacts' history unless `drop_history` (`--yes`) says so. A backfill window
-    (`start_date`/`end_date`) loads that window without moving any saved cursor.
+    `refresh` reloads one resource from scratch (tables and cursor dropped), `full_refresh` every
+    one; either refuses to drop the contacts' history unless `drop_history` (`--yes`) says so.
+    A backfill window (`start_date`/`end_date`) loads that window and moves no saved cursor.
     """
-    selected = check_resources(resources)
-    check_window(start_date, end_date)
-    if refresh is not None:
-        check_resources([refresh])
-        selected = [refresh]
-    use_dlt_columns_on_arrow()
-    if destination == "duckdb":
-        cap_duckdb_memory()
+    selected = check_selection(resources, refresh, start_date, end_date)
+    configure_dlt(destination)
     pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
     stats = RunStats(listener)
-    if base_url is not None:
-        source_options["base_url"] = base_url
-    source = piggy_source(start_date=start_date, end_date=end_date, stats=stats, **source_options)
-    if selected:
-        source = source.with_resources(*selected)
-    source = forget_erased(source, pipeline)
+    source = make_source(selected, base_url, stats, (start_date, end_date), source_options)
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with exclusive_run(pipeline):
