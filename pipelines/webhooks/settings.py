@@ -50,7 +50,7 @@ class WebhooksConfiguration(BaseConfiguration):
     journal_dir: str | None = None
 
     def signing_secrets(self) -> list[str]:
-        """Every accepted secret, newest rotation first as configured; refuses none."""
+        """Every accepted secret, in the configured order; having none at all is refused."""
         listed = self.secrets
         if isinstance(listed, str):
             listed = _list_or_one(listed)

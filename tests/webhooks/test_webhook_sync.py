@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from tests.webhooks.conftest import SECRET, Rig
+from tests.webhooks.conftest import CRM_KEY, SECRET, Rig
 
 CONTACT_READS = "GET /contacts/{uuid}"
 QUIET = {"signups": 0, "redemptions": 0, "cashback": 0, "tier_changes": 0, "deletes": 0}
@@ -124,6 +124,9 @@ def test_crm_down_the_backlog_grows_nothing_is_lost_and_it_drains(rig):
     running.wait_until(running.drained)
     assert_crm_current(running, contacts)
     assert running.receiver.status()["dead_letters"] == 0
+    journal = b"".join(p.read_bytes() for p in running.receiver.journal.parent.iterdir())
+    for secret in (SECRET, CRM_KEY, running.sandbox.token):
+        assert secret not in running.receiver.log() and secret.encode() not in journal
 
 
 def test_piggy_429_during_refetch_is_waited_out(rig):
