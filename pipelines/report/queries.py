@@ -101,7 +101,8 @@ def cohort_retention(read: Reader, as_of: date) -> Table:
         ANALYTICS_DATASET,
         "mart_cohort_retention",
         "select cohort_month, months_since_first_activity, retention_rate, cohort_size"
-        " from {table} where cohort_month > %s order by cohort_month, months_since_first_activity",
+        " from {table} where cohort_basis = 'first_activity' and cohort_month > %s"
+        " order by cohort_month, months_since_first_activity",
         as_of - timedelta(days=31 * COHORT_MONTHS),
     )
 
