@@ -21,7 +21,11 @@ LOAD_COLUMNS = frozenset(
     {"load_id", "loaded_at", "last_loaded_at", "valid_from", "valid_to", "contact_version_key",
      "deleted_at"}
 )
-MODELS = sorted(path.stem for path in (REPO_ROOT / "dbt_project" / "models").rglob("*.sql"))
+MODELS = sorted(
+    path.stem
+    for path in (REPO_ROOT / "dbt_project" / "models").rglob("*.sql")
+    if "materialized='ephemeral'" not in path.read_text()  # inlined into its readers: no relation
+)
 
 
 def primary_keys(manifest: dict) -> dict[str, str]:
