@@ -6,6 +6,7 @@ personal data and how many rows, and changes nothing. With `--apply` it erases t
 transform`, so no mart or segment keeps a trace.
 """
 
+import sys
 import time
 
 import typer
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.commands.transform import transform
+from pipelines.errors import RefusedError
 from pipelines.exports.audit import os_user
 from pipelines.privacy.erase import erase_all, erasure_session, find_member, survey
 from pipelines.privacy.log import REQUEST
@@ -52,9 +54,9 @@ def erase_deleted(pipeline_name: str) -> None:
     """Apply the retention rule after a load; without an erasure key, say what to store."""
     try:
         done = erase_deleted_members(pipeline_name, lambda: rebuild(pipeline_name, None))
-    except MissingErasureKey as missing:
+    except (MissingErasureKey, RefusedError) as reason:
         typer.secho(
-            f"warning: members deleted in Piggy are due for erasure, not erased: {missing}",
+            f"warning: members deleted in Piggy are due for erasure, not erased: {reason}",
             fg=typer.colors.YELLOW,
             err=True,
         )
@@ -65,14 +67,21 @@ def erase_deleted(pipeline_name: str) -> None:
 
 
 def rebuild(pipeline_name: str, target_path: str | None) -> None:
-    """`piggy-elt transform` on the pipeline's own target, so marts and segments lose the member."""
-    transform(
-        target=None,
-        select=None,
-        pipeline_name=pipeline_name,
-        as_of=None,
-        target_path=target_path,
-    )
+    """`piggy-elt transform` on the pipeline's own target, so marts and segments lose the member.
+
+    dbt runs in this process and copies its command line into `run_results.json`; that line may
+    hold the member's email (`erase --email`), so dbt is shown only the command's name."""
+    saved, sys.argv = sys.argv, [sys.argv[0], "erase"]
+    try:
+        transform(
+            target=None,
+            select=None,
+            pipeline_name=pipeline_name,
+            as_of=None,
+            target_path=target_path,
+        )
+    finally:
+        sys.argv = saved
 
 
 def touched_table(touched: dict[str, int], verb: str) -> Table:

@@ -25,7 +25,7 @@ from pipelines.loading import exclusive_run
 from pipelines.payouts.settings import PayoutSettings
 from pipelines.privacy.files import erase_from_files, erase_from_journal
 from pipelines.privacy.log import log_entry, record_erasures
-from pipelines.privacy.personal_data import ACTION_TABLES, RAW_TABLES, Member
+from pipelines.privacy.personal_data import ACTION_TABLES, RAW_TABLES, Member, PersonalTable
 from pipelines.privacy.settings import member_hash
 from pipelines.privacy.tables import erase_audit, erase_keyed, erase_mentions
 from pipelines.webhooks.settings import WebhooksConfiguration
@@ -39,6 +39,12 @@ class Session:
     raw_dataset: str
     folders: tuple[Path, ...]
     journal: Path
+    staging_layout: str = "%s_staging"
+
+    def with_staging(self, dataset: str) -> tuple[str, str]:
+        """The dataset and dlt's staging copy of it, which keeps the last merged rows."""
+        layout = self.staging_layout
+        return dataset, layout % dataset if "%s" in layout else layout
 
 
 @dataclass(frozen=True)
@@ -53,13 +59,15 @@ class Erasure:
 @contextmanager
 def erasure_session(pipeline_name: str) -> Iterator[Session]:
     """Both locks held, the warehouse and every folder of personal data located."""
-    loaded = _attach(pipeline_name)
+    loaded = attach(pipeline_name)
     with exclusive_run(loaded), actions_session(pipeline_name) as actions:
         exports = resolve_configuration(ExportsConfiguration(), sections=("exports",))
         payouts = resolve_configuration(PayoutSettings(), sections=("payouts",))
         webhooks = resolve_configuration(WebhooksConfiguration(), sections=("webhooks",))
         folders = (Path(exports.output_dir), Path(payouts.review_dir))
-        yield Session(actions, loaded.dataset_name, folders, webhooks.journal_path())
+        with actions.destination_client() as client:
+            layout = getattr(client.config, "staging_dataset_name_layout", "%s_staging")
+        yield Session(actions, loaded.dataset_name, folders, webhooks.journal_path(), layout)
 
 
 def find_member(session: Session, uuid: str | None, email: str | None) -> Member:
@@ -67,34 +75,38 @@ def find_member(session: Session, uuid: str | None, email: str | None) -> Member
     if (uuid is None) == (email is None):
         raise UsageError("name the member with exactly one of --contact UUID or --email ADDRESS")
     if email is not None:
-        uuids = _uuids_with_email(session, email.strip().lower())
-        if len(uuids) != 1:
-            found = "no contact" if not uuids else f"{len(uuids)} contacts"
-            raise CliError(f"{found} with that email in {session.raw_dataset!r}: use --contact")
-        uuid = uuids[0]
-    emails = _distinct(
-        session,
-        "SELECT DISTINCT LOWER(email) FROM {contacts} WHERE uuid = %s "
-        "UNION SELECT DISTINCT LOWER(contact_email) FROM {ledger} WHERE contact_uuid = %s",
-        uuid,
+        address = email.strip().lower()
+        found = sorted(
+            set().union(
+                *(_values(session, t, t.key, f"LOWER({t.email})", address) for t in RAW_TABLES)
+            )
+            - {None}
+        )
+        if len(found) != 1:
+            named = "no contact" if not found else f"{len(found)} contacts"
+            raise CliError(f"{named} with that email in {session.raw_dataset!r}: use --contact")
+        uuid = found[0]
+    emails = set().union(
+        *(_values(session, spec, f"LOWER({spec.email})", spec.key, uuid) for spec in RAW_TABLES)
     )
-    if not emails and not _distinct(session, "SELECT uuid FROM {contacts} WHERE uuid = %s", uuid):
-        raise CliError(f"contact {uuid} is not in {session.raw_dataset!r}: check the uuid")
     known = {e for e in emails if e} | ({email.strip().lower()} if email else set())
+    if not known and not _values(session, RAW_TABLES[0], "uuid", "uuid", uuid):
+        raise CliError(f"contact {uuid} is not in {session.raw_dataset!r}: check the uuid")
     return Member(str(uuid), frozenset(known))
 
 
 def survey(session: Session, member: Member, apply: bool = False) -> dict[str, int]:
-    """Every table and file with the member's personal data, and rows; changed when `apply`."""
-    actions, raw = session.actions, session.raw_dataset
-    return {
-        **erase_keyed(actions, raw, RAW_TABLES, member, apply),
-        **erase_mentions(actions, raw, member, apply),
-        **erase_keyed(actions, ACTIONS_DATASET, ACTION_TABLES, member, apply),
-        **erase_audit(actions, ACTIONS_DATASET, member, apply),
-        **erase_from_files(session.folders, member, apply),
-        **erase_from_journal(session.journal, member, apply),
-    }
+    """Every table and file with the member's personal data, and rows; changed when `apply`.
+    dlt's staging datasets are included: a merge leaves its last batch there."""
+    actions, touched = session.actions, {}
+    for raw in session.with_staging(session.raw_dataset):
+        touched |= erase_keyed(actions, raw, RAW_TABLES, member, apply)
+        touched |= erase_mentions(actions, raw, member, apply)
+    for ours in session.with_staging(ACTIONS_DATASET):
+        touched |= erase_keyed(actions, ours, ACTION_TABLES, member, apply)
+        touched |= erase_audit(actions, ours, member, apply)
+    touched |= erase_from_files(session.folders, member, apply)
+    return touched | erase_from_journal(session.journal, member, apply)
 
 
 def erase_all(
@@ -121,29 +133,18 @@ def erase_all(
     return [Erasure(m, t, e) for (m, t), e in zip(planned, entries, strict=True)]
 
 
-def _uuids_with_email(session: Session, email: str) -> list[str]:
-    query = (
-        "SELECT DISTINCT uuid FROM {contacts} WHERE LOWER(email) = %s "
-        "UNION SELECT DISTINCT contact_uuid FROM {ledger} WHERE LOWER(contact_email) = %s"
-    )
-    return sorted(u for u in _distinct(session, query, email) if u)
-
-
-def _distinct(session: Session, query: str, value: str) -> list[Any]:
-    """One-column answers of a query over contacts and the points ledger (either may be absent)."""
+def _values(session: Session, spec: PersonalTable, column: str, key: str, value: str) -> set[Any]:
+    """Distinct `column` of one raw table where `key` is `value` (none when the table is absent)."""
     with sql_client(session.actions, session.raw_dataset) as client:
-        tables = {
-            "contacts": client.make_qualified_table_name("contacts"),
-            "ledger": client.make_qualified_table_name("loyalty_transactions"),
-        }
+        table = client.make_qualified_table_name(spec.table)
+        query = f"SELECT DISTINCT {column} FROM {table} WHERE {key} = %s"
         try:
-            rows = client.execute_sql(query.format(**tables), *[value] * query.count("%s"))
+            return {row[0] for row in client.execute_sql(query, value) or []}
         except DestinationUndefinedEntity:
-            return []
-    return [row[0] for row in rows or []]
+            return set()
 
 
-def _attach(pipeline_name: str) -> dlt.Pipeline:
+def attach(pipeline_name: str) -> dlt.Pipeline:
     try:
         return dlt.attach(pipeline_name=pipeline_name)
     except CannotRestorePipelineException:

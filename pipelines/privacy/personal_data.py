@@ -15,11 +15,13 @@ from typing import Any
 
 @dataclass(frozen=True)
 class PersonalTable:
-    """A table whose `columns` are nulled for a member, found by the uuid in column `key`."""
+    """A table whose `columns` are nulled for a member, found by the uuid in column `key`;
+    `email` is the column an erasure by email looks in."""
 
     table: str
     key: str
     columns: tuple[str, ...]
+    email: str | None = None
 
 
 RAW_TABLES = (
@@ -27,11 +29,15 @@ RAW_TABLES = (
         "contacts",
         "uuid",
         ("email", "firstname", "lastname", "birthdate", "custom_attributes_json"),
+        "email",
     ),
     PersonalTable(
-        "loyalty_transactions", "contact_uuid", ("contact_email", "contact_identifier_value")
+        "loyalty_transactions",
+        "contact_uuid",
+        ("contact_email", "contact_identifier_value"),
+        "contact_email",
     ),
-    PersonalTable("prepaid_transactions", "contact_uuid", ("contact_email",)),
+    PersonalTable("prepaid_transactions", "contact_uuid", ("contact_email",), "contact_email"),
 )
 """Raw tables (dataset `piggy_raw`): every version of contacts, every ledger row of the member."""
 

@@ -9,11 +9,12 @@ already in the erasure log is not erased again, so the rule costs one query on m
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import dlt
 from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
 from pipelines.exports.audit import os_user
 from pipelines.exports.warehouse import sql_client
-from pipelines.privacy.erase import Erasure, erase_all, erasure_session, find_member
+from pipelines.privacy.erase import Erasure, attach, erase_all, erasure_session, find_member
 from pipelines.privacy.log import RETENTION, logged_hashes
 from pipelines.privacy.settings import erasure_key, load_privacy, member_hash
 
@@ -23,22 +24,25 @@ def erase_deleted_members(
 ) -> list[Erasure]:
     """Erase every member deleted long enough ago and not erased yet; rebuild once if any.
 
-    The erasure key is asked for only when someone is due, so an account with nobody to erase
-    runs without one."""
+    Who is due is read without a lock, so a run with nobody due never waits on an export; the
+    erasure key is asked for only when someone is due, so such an account needs none."""
     config = load_privacy()
     cutoff = (now or datetime.now(UTC)) - timedelta(days=config.erase_deleted_after_days)
+    loaded = attach(pipeline_name)
+    deleted = _deleted_before(loaded, loaded.dataset_name, cutoff)
+    if not deleted:
+        return []
+    key = erasure_key(config)
+    erased = logged_hashes(loaded)
+    due = [uuid for uuid in deleted if member_hash(key, uuid) not in erased]
+    if not due:
+        return []
     with erasure_session(pipeline_name) as session:
-        deleted = _deleted_before(session.actions, session.raw_dataset, cutoff)
-        if not deleted:
-            return []
-        key = erasure_key(config)
-        erased = logged_hashes(session.actions)
-        due = [uuid for uuid in deleted if member_hash(key, uuid) not in erased]
         members = [find_member(session, uuid, None) for uuid in due]
         return erase_all(session, members, RETENTION, os_user(), key, rebuild)
 
 
-def _deleted_before(pipeline: object, raw_dataset: str, cutoff: datetime) -> list[str]:
+def _deleted_before(pipeline: dlt.Pipeline, raw_dataset: str, cutoff: datetime) -> list[str]:
     """Contacts with no open version whose last version closed at or before `cutoff`."""
     with sql_client(pipeline, raw_dataset) as client:
         contacts = client.make_qualified_table_name("contacts")
