@@ -52,3 +52,16 @@ def test_subscribe_refuses_a_url_that_is_not_http(make_sandbox, crm, tmp_path):
     assert (
         done.stderr.strip() == "error: --url must be an http(s) URL, got 'ftp://example.com/hook'"
     )
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(crm, tmp_path):
+    receiver = ReceiverProcess("http://127.0.0.1:9", "token", crm, tmp_path)
+    port = str(receiver.sock.getsockname()[1])
+    try:
+        done = receiver.cli("serve", "--port", port)
+    finally:
+        receiver.sock.close()
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"error: cannot listen on 127.0.0.1:{port} (")
+    assert done.stderr.strip().endswith("pick another --port or --host")
+    assert not receiver.journal.exists()
