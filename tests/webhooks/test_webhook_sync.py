@@ -48,7 +48,7 @@ def assert_crm_current(rig: Rig, contacts: set[str]) -> None:
         assert properties["loyalty_deleted"] is False
 
 
-def test_a_burst_of_earns_reaches_the_crm_with_current_balances_one_fetch_per_contact(rig):
+def test_a_burst_of_earns_reaches_the_crm_current_with_fewer_fetches_than_events(rig):
     running = rig(latency_ms=100)
     running.sandbox.control.advance(days=1, earns=60, **QUIET)
     contacts = touched_contacts(running)
