@@ -18,6 +18,7 @@ from dlt.extract import DltSource
 
 from piggy_source.flatten import row_hash
 from piggy_source.schemas import HASHED_CONTACT_COLUMNS
+from pipelines.errors import CliError
 from pipelines.privacy.log import logged_hashes
 from pipelines.privacy.personal_data import (
     CONTACT_HASH_COLUMN,
@@ -32,7 +33,15 @@ def forget_erased(source: DltSource, pipeline: dlt.Pipeline) -> DltSource:
     logged = logged_hashes(pipeline)
     if not logged:
         return source
-    erased = ErasedMembers(erasure_key(load_privacy()), logged)
+    config = load_privacy()
+    if not config.erasure_key:
+        raise CliError(
+            f"the erasure log of this warehouse has {len(logged)} erased member(s) but "
+            "privacy.erasure_key is not set: restore the key the erasures used in "
+            ".dlt/secrets.toml [privacy] (or PRIVACY__ERASURE_KEY), or this load would bring "
+            "them back"
+        )
+    erased = ErasedMembers(erasure_key(config), logged)
     for resource in source.selected_resources.values():
         resource.add_map(erased.strip)
     return source

@@ -44,17 +44,21 @@ def erase_keyed(
     with sql_client(pipeline, dataset) as client:
         for spec in tables:
             name = _table(client, spec.table)
+            present = _columns(client, name)
+            columns = [c for c in spec.columns if c in present]
+            if spec.key not in present or not columns:
+                continue
             where = f"WHERE {client.escape_column_name(spec.key)} = %s"
-            held = " OR ".join(f"{client.escape_column_name(c)} IS NOT NULL" for c in spec.columns)
+            held = " OR ".join(f"{client.escape_column_name(c)} IS NOT NULL" for c in columns)
             rows = _count(client, f"SELECT count(*) FROM {name} {where} AND ({held})", member.uuid)
             if not rows:
                 continue
             touched[f"{dataset}.{spec.table}"] = rows
             if apply:
-                nulls = ", ".join(f"{client.escape_column_name(c)} = NULL" for c in spec.columns)
+                nulls = ", ".join(f"{client.escape_column_name(c)} = NULL" for c in columns)
                 client.execute_sql(f"UPDATE {name} SET {nulls} {where}", member.uuid)
                 if spec.table == "contacts":
-                    _rehash_versions(client, name, member.uuid, spec.columns)
+                    _rehash_versions(client, name, member.uuid, present)
     return touched
 
 
@@ -155,20 +159,29 @@ def _rewrite(
             )
 
 
-def _rehash_versions(client: Client, name: str, uuid: str, nulled: Sequence[str]) -> None:
+def _rehash_versions(client: Client, name: str, uuid: str, present: set[str]) -> None:
     """Give each version the hash the load filter computes for the erased member's pages, so
     the hash no longer derives from personal values and an unchanged member opens no version."""
-    columns = ", ".join(client.escape_column_name(c) for c in ("_dlt_id", *HASHED_CONTACT_COLUMNS))
+    hashed = [c for c in HASHED_CONTACT_COLUMNS if c in present]
+    columns = ", ".join(client.escape_column_name(c) for c in ("_dlt_id", *hashed))
     versions = client.execute_sql(f"SELECT {columns} FROM {name} WHERE uuid = %s", uuid) or []
+    hash_column = client.escape_column_name(CONTACT_HASH_COLUMN)
     for dlt_id, *values in versions:
-        row = dict(zip(HASHED_CONTACT_COLUMNS, values, strict=True))
-        row.update(dict.fromkeys(nulled))
+        row = dict(zip(hashed, values, strict=True))
         client.execute_sql(
-            f"UPDATE {name} SET {client.escape_column_name(CONTACT_HASH_COLUMN)} = %s "
-            "WHERE _dlt_id = %s",
+            f"UPDATE {name} SET {hash_column} = %s WHERE _dlt_id = %s",
             row_hash(row, HASHED_CONTACT_COLUMNS),
             dlt_id,
         )
+
+
+def _columns(client: Client, name: str) -> set[str]:
+    """The table's column names, lower case; none when the table does not exist."""
+    try:
+        with client.execute_query(f"SELECT * FROM {name} WHERE 1 = 0") as cursor:
+            return {column[0].lower() for column in cursor.description}
+    except DestinationUndefinedEntity:
+        return set()
 
 
 def _count(client: Client, query: str, *params: Any) -> int:

@@ -75,8 +75,8 @@ class Workspace:
             assert done.returncode == 0, f"piggy-elt {args[0]}: {done.stderr[-3000:]}"
         return done
 
-    def run(self, **env: str) -> subprocess.CompletedProcess:
-        return self.cli("run", "--destination", self.destination, **env)
+    def run(self, ok: bool = True, **env: str) -> subprocess.CompletedProcess:
+        return self.cli("run", "--destination", self.destination, ok=ok, **env)
 
     def transform(self) -> subprocess.CompletedProcess:
         return self.cli("transform", "--target-path", str(self.root / "dbt-target"))

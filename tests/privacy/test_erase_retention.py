@@ -49,6 +49,10 @@ def test_a_member_deleted_in_piggy_is_erased_once_the_days_have_passed(tmp_path,
     assert workspace.query(log) == [(expected, "retention")]
     assert workspace.traces_in_tables([email]) == []
 
+    keyless = workspace.run(PRIVACY__ERASURE_KEY="", ok=False)
+    assert keyless.returncode == 1
+    assert "restore the key" in keyless.stderr and "1 erased member(s)" in keyless.stderr
+
     again = workspace.run(**due)
     assert "retention" not in again.stdout
     assert workspace.query(log) == [(expected, "retention")]
