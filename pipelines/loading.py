@@ -21,6 +21,7 @@ from piggy_source.stats import Listener, ResourceStats, RunStats
 from pipelines.dlt_workarounds import finish_interrupted
 from pipelines.errors import CliError, RefusedError
 from pipelines.locks import held
+from pipelines.privacy.load_filter import forget_erased
 from pipelines.warehouse import location
 
 DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
@@ -226,6 +227,7 @@ def run_load(
     pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
     stats = RunStats(listener)
     source = make_source(selected, base_url, stats, (start_date, end_date), source_options)
+    source = forget_erased(source, pipeline)
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with exclusive_run(pipeline):
