@@ -34,13 +34,7 @@ def actions_pipeline(loading_pipeline: str = LOADING_PIPELINE_NAME) -> dlt.Pipel
     payouts follow `piggy-elt run` to any warehouse; it is named after the loading pipeline, so
     two loading pipelines never share its state.
     """
-    try:
-        loaded = dlt.attach(pipeline_name=loading_pipeline)
-    except CannotRestorePipelineException:
-        raise CliError(
-            f"pipeline {loading_pipeline!r} has not run here yet: run `piggy-elt run` and "
-            "`piggy-elt transform` first"
-        ) from None
+    loaded = _loading(loading_pipeline)
     with loaded.destination_client() as client:
         credentials = client.config.credentials
     destination = Destination.from_reference(
@@ -63,17 +57,31 @@ def actions_session(loading_pipeline: str = LOADING_PIPELINE_NAME) -> Iterator[d
     Every command that writes action state (export state, requests, ledger, audit) runs inside
     one: two approvers at once could both see a request unpaid and both pay it, and a second
     process would finish (or break) the first one's half-done dlt load. The lock is taken before
-    anything is read, and a load a killed holder left half done is finished under it.
+    anything is read or opened (the warehouse too: DuckDB lets one process open a file at a time,
+    so a second process that opened it first could make the holder fail to record a payment),
+    and a load a killed holder left half done is finished under it.
     """
-    pipeline = actions_pipeline(loading_pipeline)
-    lock_path = Path(pipeline.pipelines_dir) / f".{pipeline.pipeline_name}.lock"
+    name = f"{loading_pipeline}_actions"
+    lock_path = Path(_loading(loading_pipeline).pipelines_dir) / f".{name}.lock"
     busy = (
-        f"another piggy-elt export or payouts command holds {pipeline.pipeline_name!r}; "
+        f"another piggy-elt export or payouts command holds {name!r}; "
         "wait for it to finish, then run again"
     )
     with held(lock_path, busy):
+        pipeline = actions_pipeline(loading_pipeline)
         finish_pending(pipeline)
         yield pipeline
+
+
+def _loading(loading_pipeline: str) -> dlt.Pipeline:
+    """The loading pipeline from its local state (no warehouse is opened)."""
+    try:
+        return dlt.attach(pipeline_name=loading_pipeline)
+    except CannotRestorePipelineException:
+        raise CliError(
+            f"pipeline {loading_pipeline!r} has not run here yet: run `piggy-elt run` and "
+            "`piggy-elt transform` first"
+        ) from None
 
 
 @contextmanager

@@ -3,9 +3,11 @@
 Two `payouts approve --apply` processes start against one warehouse and a sandbox answering in
 400 ms, the second at one of 20 offsets spread over a run; the sandbox counts exactly one
 `POST /prepaid-transactions` per approved request every time. A second process that starts after
-the first finished runs normally and finds everything paid. Trials run a few at a time, each on
-its own copy of the workspace and its own sandbox; two requests (two contacts) stay approved in
-each copy, which keeps the 40 processes within the time of a test.
+the first finished runs normally and finds everything paid. A credit whose answer is lost (on a
+loaded machine the sandbox may answer after the client's timeout) leaves an open intent and exit
+code 2; one more run settles it from the wallet, still with one POST per request. Trials run a
+few at a time, each on its own copy of the workspace and its own sandbox; two requests (two
+contacts) stay approved in each copy, which keeps the 40 processes within the time of a test.
 """
 
 import threading
@@ -17,10 +19,7 @@ import duckdb
 APPROVED = 2
 OFFSETS = [round(0.25 * n, 2) for n in range(20)]
 TRIALS_AT_ONCE = 5
-REFUSALS = (
-    "another piggy-elt export or payouts command holds",
-    "is open in another program",
-)
+REFUSAL = "another piggy-elt export or payouts command holds"
 POSTS = "POST /prepaid-transactions"
 
 
@@ -46,6 +45,9 @@ def trial(make_workspace, offset: float) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
+    codes = sorted(r.returncode for r in results.values())
+    if 2 in codes:  # a credit got no answer in time (a loaded machine): the next run settles it
+        results["settle"] = workspace.cli_process("payouts", "approve", "--apply")
     posts = workspace.sandbox.control.totals().get(POSTS, 0)
     paid = workspace.query(
         "select count(distinct transaction_uuid) from piggy_actions.payout_ledger"
@@ -56,7 +58,8 @@ def trial(make_workspace, offset: float) -> dict:
         "posts": posts,
         "paid": paid,
         "seconds": time.monotonic() - started,
-        "codes": sorted(r.returncode for r in results.values()),
+        "codes": codes,
+        "settled": results["settle"].returncode if "settle" in results else None,
         "refusals": [r.stderr for r in results.values() if r.returncode == 4],
     }
 
@@ -73,10 +76,11 @@ def test_two_approvers_at_twenty_offsets_pay_each_request_exactly_once(payout_wo
 
     for result in trials:
         assert result["posts"] == APPROVED == result["paid"], result
-        assert result["codes"] in ([0, 0], [0, 4]), result
+        assert result["codes"] in ([0, 0], [0, 4], [2, 4]), result
+        assert result["settled"] in (None, 0), result
         for stderr in result["refusals"]:
             assert len(stderr.strip().splitlines()) == 1, stderr
-            assert any(reason in stderr for reason in REFUSALS), stderr
-    refused = [r["offset"] for r in trials if r["codes"] == [0, 4]]
+            assert REFUSAL in stderr, "refused by the lock, before opening the warehouse"
+    refused = [r["offset"] for r in trials if 4 in r["codes"]]
     assert len(refused) >= 10, f"the lock was contended at offsets {refused} only"
-    print({r["offset"]: (r["codes"], round(r["seconds"], 1)) for r in trials})
+    print({r["offset"]: (r["codes"], r["settled"], round(r["seconds"], 1)) for r in trials})
