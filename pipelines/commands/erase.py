@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.commands.transform import transform
-from pipelines.errors import RefusedError
+from pipelines.errors import RefusedError, UsageError
 from pipelines.exports.audit import os_user
 from pipelines.privacy.erase import erase_all, erasure_session, find_member, survey
 from pipelines.privacy.log import REQUEST
@@ -32,6 +32,8 @@ def erase(
     ),
 ) -> None:
     """Erase a member's personal data everywhere (dry run unless --apply); money rows stay."""
+    if (contact is None) == (email is None):
+        raise UsageError("name the member with exactly one of --contact UUID or --email ADDRESS")
     key = erasure_key(load_privacy()) if apply else b""
     started = time.monotonic()
     with erasure_session(pipeline_name) as session:

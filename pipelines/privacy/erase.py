@@ -18,7 +18,7 @@ from dlt.common.configuration import resolve_configuration
 from dlt.common.destination.exceptions import DestinationUndefinedEntity
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
-from pipelines.errors import CliError, UsageError
+from pipelines.errors import CliError
 from pipelines.exports.settings import ExportsConfiguration
 from pipelines.exports.warehouse import ACTIONS_DATASET, actions_session, sql_client
 from pipelines.loading import exclusive_run
@@ -71,9 +71,8 @@ def erasure_session(pipeline_name: str) -> Iterator[Session]:
 
 
 def find_member(session: Session, uuid: str | None, email: str | None) -> Member:
-    """The member named by uuid or by email, with every email any version or ledger row gave."""
-    if (uuid is None) == (email is None):
-        raise UsageError("name the member with exactly one of --contact UUID or --email ADDRESS")
+    """The member named by uuid, else by email, with every email any version or ledger row
+    gave."""
     if email is not None:
         address = email.strip().lower()
         found = sorted(

@@ -4,6 +4,10 @@ the erasure key, export files and the webhook journal."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -113,3 +117,14 @@ def test_the_journal_keeps_no_trace_of_the_member_but_keeps_others(tmp_path):
     assert not any(b"jane@example.com" in content for content in files)
     assert any(b"bob@example.com" in content for content in files)
     assert erase_from_journal(path, JANE, apply=False) == {}
+
+
+@pytest.mark.parametrize("arguments", [[], ["--contact", "a", "--email", "b@example.com"]])
+def test_erase_names_one_member_or_stops_in_one_line(tmp_path, arguments):
+    command = [str(Path(sys.executable).parent / "piggy-elt"), "erase", *arguments]
+    env = {**os.environ, "DLT_DATA_DIR": str(tmp_path / "dlt")}
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: name the member with exactly one of --contact UUID or --email ADDRESS"
+    ]
