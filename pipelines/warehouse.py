@@ -8,6 +8,9 @@ Every `run` and `status` therefore names the warehouse, never with its password.
 from pathlib import Path
 
 import dlt
+from dlt.pipeline.exceptions import CannotRestorePipelineException
+
+from pipelines.errors import CliError
 
 
 def location(pipeline: dlt.Pipeline) -> str:
@@ -21,3 +24,12 @@ def location(pipeline: dlt.Pipeline) -> str:
     host = getattr(credentials, "host", None)
     where = f"{host}/{database}" if host else (database or getattr(credentials, "project_id", ""))
     return f"{kind} {where}".strip()
+
+
+def attach_pipeline(pipeline_name: str) -> dlt.Pipeline:
+    try:
+        return dlt.attach(pipeline_name=pipeline_name)
+    except CannotRestorePipelineException:
+        raise CliError(
+            f"pipeline {pipeline_name!r} has not run here yet: run `piggy-elt run` first"
+        ) from None

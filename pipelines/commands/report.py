@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines.commands.transform import attach_pipeline, check_day
+from pipelines.commands.transform import check_day
+from pipelines.warehouse import attach_pipeline
 
 
 def report(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dlt
 
-from pipelines.commands.transform import PROJECT_DIR, dbt_arguments, environment, warehouse_settings
+from pipelines.dbt_connection import dbt_arguments, environment, project_paths, warehouse_settings
 from pipelines.payouts.errors import PayoutError
 
 REVIEW_MODELS = "stg_actions__cashback_requests mart_payout_review"
@@ -26,8 +26,7 @@ def build_review_mart(
 
     loaded = dlt.attach(pipeline_name=loading_pipeline)
     target = loaded.destination.destination_type.rsplit(".", 1)[-1]
-    artifacts = target_path or PROJECT_DIR / "target"
-    paths = {"project": PROJECT_DIR, "target": artifacts, "logs": artifacts / "logs"}
+    paths = project_paths(target_path)
     with environment(warehouse_settings(loaded, target)):
         result = dbtRunner().invoke(dbt_arguments("build", paths, REVIEW_MODELS, dbt_vars or {}))
     failed = [r for r in (result.result or []) if str(r.status) in ("error", "fail")]
