@@ -1,14 +1,16 @@
 """Export failures the user can act on; each message is one line and never holds a secret."""
 
-from pipelines.errors import CliError
+from pipelines.errors import CliError, RefusedError
 
 
 class ExportError(CliError):
     """An export could not run as configured (missing segment, bad setting)."""
 
 
-class StaleDataError(ExportError):
-    """The warehouse is older than the configured limit; exporting would send outdated members."""
+class StaleDataError(ExportError, RefusedError):
+    """The warehouse is older than the configured limit; exporting would send outdated members.
+
+    A refusal (exit code 4), not a failure: nothing is wrong until the data is refreshed."""
 
 
 class TargetError(ExportError):

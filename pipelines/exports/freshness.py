@@ -10,8 +10,8 @@ from typing import Any
 
 import dlt
 
-from pipelines.exports.errors import StaleDataError
-from pipelines.exports.warehouse import ANALYTICS_DATASET, read_rows_if_present
+from pipelines.exports.errors import ExportError, StaleDataError
+from pipelines.exports.warehouse import ANALYTICS_DATASET, read_rows_or_none
 
 FRESHNESS_MART = "mart_resource_freshness"
 
@@ -42,7 +42,12 @@ def check_freshness(
     pipeline: dlt.Pipeline, required: list[str], max_age_hours: float, now: dt.datetime
 ) -> Freshness:
     """Which required resources are missing or older than the limit, and the data watermark."""
-    rows = read_rows_if_present(pipeline, ANALYTICS_DATASET, FRESHNESS_MART)
+    rows = read_rows_or_none(pipeline, ANALYTICS_DATASET, FRESHNESS_MART)
+    if rows is None:
+        raise ExportError(
+            f"no {ANALYTICS_DATASET}.{FRESHNESS_MART} in the warehouse yet: run "
+            "`piggy-elt transform` first"
+        )
     by_resource = {row["resource_name"]: row for row in rows}
     limit = now - dt.timedelta(hours=max_age_hours)
     stale, loads, watermarks = [], [], []

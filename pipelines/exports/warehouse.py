@@ -116,6 +116,16 @@ def query_rows(
     return [c for c in columns if not c.startswith("_dlt")], [_public(row) for row in rows]
 
 
+def read_rows_or_none(
+    pipeline: dlt.Pipeline, dataset: str, table: str
+) -> list[dict[str, Any]] | None:
+    """Rows of a table another step builds (a mart): None when that step has not run yet."""
+    try:
+        return read_rows(pipeline, dataset, table)[1]
+    except DestinationUndefinedEntity:
+        return None
+
+
 def read_rows_if_present(
     pipeline: dlt.Pipeline, dataset: str, table: str, where: str = "", params: Sequence[Any] = ()
 ) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ import time
 import duckdb
 import pyarrow.parquet as pq
 
-from pipelines.errors import describe_error
+from pipelines.errors import describe_error, exit_code
 from pipelines.exports.changes import content_hash, fingerprint
 from pipelines.exports.segments import declared_segments
 
@@ -139,6 +139,7 @@ def test_a_stale_resource_blocks_the_export_unless_allowed(workspace, receiver):
     assert result.exit_code != 0
     message = describe_error(result.exception)
     assert message.startswith("stale data: contacts") and "--allow-stale" in message
+    assert exit_code(result.exception) == 4  # refused (README, "Exit codes")
     assert receiver.requests == []
     assert not (workspace.root / "exports" / DEFAULT_SEGMENTS[0] / "manifest.json").exists()
 

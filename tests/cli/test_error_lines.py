@@ -85,3 +85,14 @@ def test_a_base_url_with_the_api_path_says_to_set_the_host_only(tmp_path):
         "error: SOURCES__PIGGY__BASE_URL 'https://api.piggy.eu/api/v3' has a path: set the host "
         "only, https://api.piggy.eu (piggy-elt adds /api/v3/oauth/clients itself)"
     )
+
+
+def test_export_before_transform_says_to_transform(sandbox, tmp_path):
+    api = {"SOURCES__PIGGY__BASE_URL": sandbox.base_url, "SOURCES__PIGGY__API_KEY": sandbox.token}
+    assert piggy_elt(tmp_path, "run", "--resources", "tiers", **api).returncode == 0
+    done = piggy_elt(tmp_path, "export", EXPORTS__OUTPUT_DIR=str(tmp_path / "exports"))
+    assert done.returncode == 1
+    assert only_error(done) == (
+        "error: no piggy_analytics.mart_resource_freshness in the warehouse yet: run "
+        "`piggy-elt transform` first"
+    )
