@@ -1,7 +1,8 @@
 {#-
   The columns every segment starts with, in this order: what exports and CRM pushes rely on
-  (one row per contact, the fields a marketer merges into an email). Each segment adds its own
-  reason columns after them.
+  (one row per contact, the fields a marketer merges into an email), then the consent and
+  deletion flags the export checks before anything leaves (it sends them to nobody). Each
+  segment adds its own reason columns after them.
 -#}
 {% macro segment_member_columns() -%}
     contact_uuid,
@@ -11,5 +12,7 @@
     credit_balance,
     tier_name,
     points_expiring_30d,
-    next_expiry_date
+    next_expiry_date,
+    has_marketing_consent,
+    is_deleted
 {%- endmacro %}

@@ -27,6 +27,8 @@ SEGMENTS_FOLDER = Path(__file__).resolve().parents[2] / "dbt_project/models/mart
 EXPORT_META, SEGMENT = "piggy_export", "segment"
 CONTACTS_DIM = "dim_contacts"
 DELETED, CONSENTED = "_piggy_is_deleted", "_piggy_has_marketing_consent"
+SEGMENT_FLAGS = ("has_marketing_consent", "is_deleted")
+"""Each segment's own consent and deletion flags (its dbt contract): checked, never sent on."""
 NO_CONSENT, IS_DELETED, UNKNOWN = "no_consent", "deleted", "unknown_contact"
 MEMBERS_QUERY = (
     "SELECT s.*, d.is_deleted AS " + DELETED + ", d.has_marketing_consent AS " + CONSENTED + " "
@@ -79,10 +81,20 @@ def read_members(pipeline: dlt.Pipeline, segment: str) -> Members:
         ) from None
     if MEMBER_KEY not in columns:
         raise ExportError(f"segment '{segment}' has no {MEMBER_KEY} column to key its members on")
-    members = Members([c for c in columns if c not in (DELETED, CONSENTED)], [])
+    missing = [flag for flag in SEGMENT_FLAGS if flag not in columns]
+    if missing:
+        raise ExportError(
+            f"segment '{segment}' has no {' or '.join(missing)} column: every segment starts with "
+            "the segment_member_columns() macro, which carries them"
+        )
+    hidden = (DELETED, CONSENTED, *SEGMENT_FLAGS)
+    members = Members([c for c in columns if c not in hidden], [])
     for row in rows:
         deleted, consented = row.pop(DELETED), row.pop(CONSENTED)
-        reason = _withheld_because(deleted, consented)
+        says_deleted, says_consented = row.pop("is_deleted"), row.pop("has_marketing_consent")
+        reason = _withheld_because(deleted, consented) or _withheld_because(
+            says_deleted, says_consented
+        )
         if reason:
             members.withheld[reason] = members.withheld.get(reason, 0) + 1
         else:

@@ -7,7 +7,7 @@ import duckdb
 from test_export_segments import events, mart, with_targets
 
 from pipelines.errors import describe_error
-from pipelines.exports.segments import declared_segments
+from pipelines.exports.segments import SEGMENT_FLAGS, declared_segments
 
 SEGMENTS = [
     "seg_high_value_at_risk",
@@ -46,6 +46,8 @@ def test_every_segment_is_declared_with_an_enforced_contract_on_its_columns(work
         built = list(mart(workspace, segment)[0]) if mart(workspace, segment) else None
         assert built is None or list(node["columns"]) == built, segment
         assert all(column["data_type"] for column in node["columns"].values()), segment
+        flags = {name: node["columns"][name]["data_type"] for name in SEGMENT_FLAGS}
+        assert flags == {"has_marketing_consent": "boolean", "is_deleted": "boolean"}, segment
 
 
 def test_members_without_consent_deleted_or_unknown_are_withheld_and_counted(workspace, receiver):
@@ -84,3 +86,27 @@ def test_members_without_consent_deleted_or_unknown_are_withheld_and_counted(wor
     assert manifest["rows"] == len(expected)
     summary = next(line for line in result.output.splitlines() if line.startswith("│ seg_"))
     assert [cell.strip() for cell in summary.split("│")][6] == "3", result.output
+
+
+def test_a_segment_row_that_itself_says_no_consent_is_withheld_and_no_flag_leaves(
+    workspace, receiver
+):
+    with_targets(workspace, receiver)
+    segment = max(SEGMENTS, key=lambda name: len(mart(workspace, name)))
+    rows = mart(workspace, segment)
+    flagged, kept = rows[0], rows[1:]
+    with duckdb.connect(str(workspace.warehouse)) as con:
+        con.execute(
+            f"update piggy_analytics.{segment} set has_marketing_consent = false "
+            "where contact_uuid = ?",
+            [flagged["contact_uuid"]],
+        )
+    workspace.cli("export", "--segment", segment)
+
+    folder = workspace.root / "exports" / segment
+    with (folder / f"{segment}.csv").open(newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    assert [row["contact_uuid"] for row in exported] == [row["contact_uuid"] for row in kept]
+    assert exported and not set(SEGMENT_FLAGS) & set(exported[0])
+    assert all(not set(SEGMENT_FLAGS) & set(e["member"]) for e in events(receiver))
+    assert json.loads((folder / "manifest.json").read_text())["withheld"] == {"no_consent": 1}

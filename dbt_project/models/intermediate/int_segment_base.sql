@@ -6,6 +6,7 @@
 with contacts as (
     select
         current_contacts.*,
+        consent.has_marketing_consent,
         contact_values.purchase_value_cents as lifetime_purchase_value_cents,
         contact_values.lifetime_redemptions,
         contact_values.last_redemption_date,
@@ -66,6 +67,8 @@ select
     contacts.tier_name,
     coalesce(expiring.points_expiring_30d, 0) as points_expiring_30d,
     expiring.next_expiry_date,
+    contacts.has_marketing_consent,
+    contacts.is_deleted,
     coalesce(expiring.points_expiring_14d, 0) as points_expiring_14d,
     coalesce(contacts.tier_position = top_tier.top_tier_position, false) as is_top_tier,
     contacts.lifetime_purchase_value_cents,
