@@ -26,10 +26,10 @@ def location(pipeline: dlt.Pipeline) -> str:
     return f"{kind} {where}".strip()
 
 
-def attach_pipeline(pipeline_name: str) -> dlt.Pipeline:
+def attach_pipeline(pipeline_name: str, first: str = "run `piggy-elt run` first") -> dlt.Pipeline:
+    """The pipeline from its local state (no warehouse is opened), or one line saying what to
+    run `first`."""
     try:
         return dlt.attach(pipeline_name=pipeline_name)
     except CannotRestorePipelineException:
-        raise CliError(
-            f"pipeline {pipeline_name!r} has not run here yet: run `piggy-elt run` first"
-        ) from None
+        raise CliError(f"pipeline {pipeline_name!r} has not run here yet: {first}") from None

@@ -18,8 +18,9 @@ from pipelines.payouts.ledger import read_ledger
 from pipelines.payouts.outcomes import Outcome, plan
 from pipelines.payouts.recheck import broken_rule, changed_since_review, current_request
 from pipelines.payouts.requests import load_requests, read_requests
-from pipelines.payouts.settings import load_connection, load_settings, require_shop
+from pipelines.payouts.settings import load_settings, require_shop
 from pipelines.payouts.wallet import Wallet
+from pipelines.piggy_connection import load_connection
 
 PipelineName = Annotated[str, typer.Option(help="The loading dlt pipeline.")]
 Actor = Annotated[str | None, typer.Option(help="Who runs this, for the audit.")]

@@ -16,14 +16,14 @@ import dlt
 from dlt.common.destination import Destination
 from dlt.common.destination.exceptions import DestinationUndefinedEntity
 from dlt.destinations.sql_client import SqlClientBase
-from dlt.pipeline.exceptions import CannotRestorePipelineException
 
-from pipelines.errors import CliError
 from pipelines.locks import held
+from pipelines.warehouse import attach_pipeline
 
 LOADING_PIPELINE_NAME = "piggy"
 ACTIONS_DATASET = "piggy_actions"
 ANALYTICS_DATASET = "piggy_analytics"
+LOADED_FIRST = "run `piggy-elt run` and `piggy-elt transform` first"
 
 
 def actions_pipeline(loading_pipeline: str = LOADING_PIPELINE_NAME) -> dlt.Pipeline:
@@ -34,7 +34,7 @@ def actions_pipeline(loading_pipeline: str = LOADING_PIPELINE_NAME) -> dlt.Pipel
     payouts follow `piggy-elt run` to any warehouse; it is named after the loading pipeline, so
     two loading pipelines never share its state.
     """
-    loaded = _loading(loading_pipeline)
+    loaded = attach_pipeline(loading_pipeline, LOADED_FIRST)
     with loaded.destination_client() as client:
         credentials = client.config.credentials
     destination = Destination.from_reference(
@@ -62,7 +62,9 @@ def actions_session(loading_pipeline: str = LOADING_PIPELINE_NAME) -> Iterator[d
     and a load a killed holder left half done is finished under it.
     """
     name = f"{loading_pipeline}_actions"
-    lock_path = Path(_loading(loading_pipeline).pipelines_dir) / f".{name}.lock"
+    lock_path = (
+        Path(attach_pipeline(loading_pipeline, LOADED_FIRST).pipelines_dir) / f".{name}.lock"
+    )
     busy = (
         f"another piggy-elt export or payouts command holds {name!r}; "
         "wait for it to finish, then run again"
@@ -71,17 +73,6 @@ def actions_session(loading_pipeline: str = LOADING_PIPELINE_NAME) -> Iterator[d
         pipeline = actions_pipeline(loading_pipeline)
         finish_pending(pipeline)
         yield pipeline
-
-
-def _loading(loading_pipeline: str) -> dlt.Pipeline:
-    """The loading pipeline from its local state (no warehouse is opened)."""
-    try:
-        return dlt.attach(pipeline_name=loading_pipeline)
-    except CannotRestorePipelineException:
-        raise CliError(
-            f"pipeline {loading_pipeline!r} has not run here yet: run `piggy-elt run` and "
-            "`piggy-elt transform` first"
-        ) from None
 
 
 @contextmanager

@@ -10,20 +10,9 @@ from dlt.common.configuration import configspec, resolve_configuration
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
-from piggy_source.settings import DEFAULT_BASE_URL
 from pipelines.exports.audit import os_user
 from pipelines.payouts.errors import PayoutError
 from pipelines.payouts.requests import RequestLimits
-
-
-@configspec
-class PiggyConnection(BaseConfiguration):
-    """Where and as whom to call Piggy: `[sources.piggy]`, shared with the source."""
-
-    base_url: str = DEFAULT_BASE_URL
-    api_key: TSecretStrValue | None = None
-    client_id: str | None = None
-    client_secret: TSecretStrValue | None = None
 
 
 @configspec
@@ -61,11 +50,6 @@ def load_settings(actor: str | None = None) -> PayoutSettings:
     settings = resolve_configuration(PayoutSettings(), sections=("payouts",))
     settings.actor = actor or settings.actor or os_user()
     return settings
-
-
-def load_connection() -> PiggyConnection:
-    """Piggy's base URL and credentials, from the source's section."""
-    return resolve_configuration(PiggyConnection(), sections=("sources", "piggy"))
 
 
 def require_shop(settings: PayoutSettings) -> str:

@@ -20,7 +20,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 from piggy_source.auth import TokenProvider
 from piggy_source.settings import API_PREFIX
 from pipelines.payouts.errors import PayoutError
-from pipelines.payouts.settings import PiggyConnection
+from pipelines.piggy_connection import PiggyConnection
 
 PAGE_SIZE = 30
 MAX_WALLET_PAGES = 100

@@ -16,7 +16,6 @@ from typing import Any
 import dlt
 from dlt.common.configuration import resolve_configuration
 from dlt.common.destination.exceptions import DestinationUndefinedEntity
-from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 from pipelines.errors import CliError
 from pipelines.exports.settings import ExportsConfiguration
@@ -28,7 +27,10 @@ from pipelines.privacy.log import log_entry, record_erasures
 from pipelines.privacy.personal_data import ACTION_TABLES, RAW_TABLES, Member, PersonalTable
 from pipelines.privacy.settings import member_hash
 from pipelines.privacy.tables import erase_audit, erase_keyed, erase_mentions
+from pipelines.warehouse import attach_pipeline
 from pipelines.webhooks.settings import WebhooksConfiguration
+
+NOTHING_TO_ERASE = "nothing to erase"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Erasure:
 @contextmanager
 def erasure_session(pipeline_name: str) -> Iterator[Session]:
     """Both locks held, the warehouse and every folder of personal data located."""
-    loaded = attach(pipeline_name)
+    loaded = attach_pipeline(pipeline_name, NOTHING_TO_ERASE)
     with exclusive_run(loaded), actions_session(pipeline_name) as actions:
         exports = resolve_configuration(ExportsConfiguration(), sections=("exports",))
         payouts = resolve_configuration(PayoutSettings(), sections=("payouts",))
@@ -141,12 +143,3 @@ def _values(session: Session, spec: PersonalTable, column: str, key: str, value:
             return {row[0] for row in client.execute_sql(query, value) or []}
         except DestinationUndefinedEntity:
             return set()
-
-
-def attach(pipeline_name: str) -> dlt.Pipeline:
-    try:
-        return dlt.attach(pipeline_name=pipeline_name)
-    except CannotRestorePipelineException:
-        raise CliError(
-            f"pipeline {pipeline_name!r} has not run here yet: nothing to erase"
-        ) from None

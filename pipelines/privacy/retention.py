@@ -14,9 +14,16 @@ from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
 from pipelines.exports.audit import os_user
 from pipelines.exports.warehouse import sql_client
-from pipelines.privacy.erase import Erasure, attach, erase_all, erasure_session, find_member
+from pipelines.privacy.erase import (
+    NOTHING_TO_ERASE,
+    Erasure,
+    erase_all,
+    erasure_session,
+    find_member,
+)
 from pipelines.privacy.log import RETENTION, logged_hashes
 from pipelines.privacy.settings import erasure_key, load_privacy, member_hash
+from pipelines.warehouse import attach_pipeline
 
 
 def erase_deleted_members(
@@ -28,7 +35,7 @@ def erase_deleted_members(
     erasure key is asked for only when someone is due, so such an account needs none."""
     config = load_privacy()
     cutoff = (now or datetime.now(UTC)) - timedelta(days=config.erase_deleted_after_days)
-    loaded = attach(pipeline_name)
+    loaded = attach_pipeline(pipeline_name, NOTHING_TO_ERASE)
     deleted = _deleted_before(loaded, loaded.dataset_name, cutoff)
     if not deleted:
         return []

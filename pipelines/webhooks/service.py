@@ -14,16 +14,12 @@ import uvicorn
 from piggy_source.auth import TokenProvider
 from piggy_source.client import PiggyClient
 from piggy_source.stats import RunStats
+from pipelines.piggy_connection import PiggyConnection
 from pipelines.webhooks.crm import CrmPusher
 from pipelines.webhooks.errors import WebhookSetupError
 from pipelines.webhooks.journal import Backoff, Journal
 from pipelines.webhooks.receiver import PATH, build_app
-from pipelines.webhooks.settings import (
-    PiggyConnection,
-    load_connection,
-    load_crm,
-    load_webhooks,
-)
+from pipelines.webhooks.settings import load_connection, load_crm, load_webhooks
 from pipelines.webhooks.worker import Worker
 
 log = logging.getLogger("piggy_elt.webhooks")

@@ -15,12 +15,7 @@ from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedExcept
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue, TSecretValue
 
-from piggy_source.settings import (
-    DEFAULT_BASE_URL,
-    DEFAULT_MAX_ATTEMPTS,
-    DEFAULT_MAX_RETRY_AFTER_SECONDS,
-    RATE_LIMIT_WINDOW_SECONDS,
-)
+from pipelines.piggy_connection import SECTIONS, PiggyConnection
 from pipelines.webhooks.errors import WebhookSetupError
 
 DEFAULT_PORT = 8766
@@ -79,21 +74,6 @@ class CrmTarget(BaseConfiguration):
     api_key: TSecretStrValue | None = None
 
 
-@configspec
-class PiggyConnection(BaseConfiguration):
-    """`[sources.piggy]`: where and as whom to refetch contacts, within the source's budget."""
-
-    base_url: str = DEFAULT_BASE_URL
-    api_key: TSecretStrValue | None = None
-    client_id: str | None = None
-    client_secret: TSecretStrValue | None = None
-    requests_per_minute: float | None = None
-    rate_limit_window_seconds: float = RATE_LIMIT_WINDOW_SECONDS
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    timeout_seconds: float = 30.0
-    max_retry_after_seconds: float = DEFAULT_MAX_RETRY_AFTER_SECONDS
-
-
 def load_webhooks() -> WebhooksConfiguration:
     """`[webhooks]`, with each bound checked; a bad value names its key and where to fix it."""
     config = _resolve(WebhooksConfiguration(), SECTION)
@@ -118,7 +98,8 @@ def load_crm() -> CrmTarget:
 
 
 def load_connection() -> PiggyConnection:
-    return _resolve(PiggyConnection(), "sources", "piggy")
+    """The source's connection; a value of the wrong type names its key."""
+    return _resolve(PiggyConnection(), *SECTIONS)
 
 
 def _resolve(spec: BaseConfiguration, *sections: str) -> BaseConfiguration:

@@ -11,9 +11,9 @@ import httpx
 
 from piggy_source.auth import TokenProvider
 from piggy_source.settings import API_PREFIX
+from pipelines.piggy_connection import PiggyConnection
 from pipelines.webhooks.errors import WebhookSetupError
 from pipelines.webhooks.events import SUBSCRIBED_TYPES
-from pipelines.webhooks.settings import PiggyConnection
 
 
 def subscribe(connection: PiggyConnection, url: str) -> list[str]:

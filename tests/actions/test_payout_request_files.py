@@ -12,7 +12,8 @@ from piggy_source.settings import DEFAULT_BASE_URL
 from pipelines.errors import describe_error
 from pipelines.payouts.errors import PayoutError
 from pipelines.payouts.requests import RequestLimits, read_requests
-from pipelines.payouts.settings import PiggyConnection, SlackSettings, load_connection
+from pipelines.payouts.settings import SlackSettings
+from pipelines.piggy_connection import PiggyConnection, load_connection
 
 HEADER = b"request_id,contact_uuid,amount_cents,currency,order_reference,requested_at\n"
 GOOD = b"q1,c-1,1250,EUR,o-1,2026-01-31T14:05:00Z\n"
