@@ -17,7 +17,9 @@ def test_version_prints_the_package_version(tmp_path):
     assert done.stdout.strip().startswith("piggy-elt 0.")
 
 
-def test_ctrl_c_during_a_run_exits_130_and_the_next_run_completes(make_sandbox, tmp_path):
+def test_ctrl_c_in_a_first_run_exits_130_status_says_resume_and_the_next_run_completes(
+    make_sandbox, tmp_path
+):
     slow = make_sandbox(latency_ms=1500)
     api = {"SOURCES__PIGGY__BASE_URL": slow.base_url, "SOURCES__PIGGY__API_KEY": slow.token}
     running = start(tmp_path, "run", **api)
@@ -27,6 +29,13 @@ def test_ctrl_c_during_a_run_exits_130_and_the_next_run_completes(make_sandbox, 
     _, stderr = running.communicate(timeout=120)
     assert running.returncode == 130, stderr[-2000:]
     assert stderr.strip().splitlines()[-1].endswith("interrupted; run again to resume")
+
+    status = piggy_elt(tmp_path, "status")
+    assert status.returncode == 1
+    assert status.stderr.strip().splitlines() == [
+        "error: pipeline 'piggy' has loaded nothing yet (its first run was interrupted or "
+        "failed): run `piggy-elt run`, it resumes"
+    ]
     rerun = piggy_elt(tmp_path, "run", **api)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
 
@@ -47,19 +56,3 @@ def test_an_approver_finding_the_actions_lock_held_is_refused_with_4(
     assert refused.returncode == 4, refused.stderr
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == 1 and "another piggy-elt export or payouts command" in lines[0]
-
-
-def test_status_after_an_interrupted_first_run_says_to_run_again(make_sandbox, tmp_path):
-    slow = make_sandbox(latency_ms=1500)
-    api = {"SOURCES__PIGGY__BASE_URL": slow.base_url, "SOURCES__PIGGY__API_KEY": slow.token}
-    running = start(tmp_path, "run", **api)
-    wait_for(tmp_path / "dlt" / "pipelines" / "piggy" / "state.json")
-    time.sleep(1)
-    running.send_signal(signal.SIGINT)
-    running.communicate(timeout=120)
-    status = piggy_elt(tmp_path, "status")
-    assert status.returncode == 1
-    assert status.stderr.strip().splitlines() == [
-        "error: pipeline 'piggy' has loaded nothing yet (its first run was interrupted or "
-        "failed): run `piggy-elt run`, it resumes"
-    ]
