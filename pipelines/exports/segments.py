@@ -17,8 +17,8 @@ from typing import Any
 
 import dlt
 import yaml
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
+from pipelines.dlt_sql import MissingTable
 from pipelines.exports.changes import MEMBER_KEY
 from pipelines.exports.errors import ExportError
 from pipelines.exports.warehouse import ANALYTICS_DATASET, query_rows
@@ -74,7 +74,7 @@ def read_members(pipeline: dlt.Pipeline, segment: str) -> Members:
         columns, rows = query_rows(
             pipeline, ANALYTICS_DATASET, MEMBERS_QUERY, segment, CONTACTS_DIM
         )
-    except DestinationUndefinedEntity:
+    except MissingTable:
         raise ExportError(
             f"segment '{segment}' or {CONTACTS_DIM} not found in {ANALYTICS_DATASET}: run "
             "`piggy-elt transform` first"

@@ -14,9 +14,8 @@ from typing import Any
 
 import dlt
 from dlt.common.destination import Destination
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
-from dlt.destinations.sql_client import SqlClientBase
 
+from pipelines.dlt_sql import MissingTable, SqlClient, on_dataset
 from pipelines.locks import held
 from pipelines.warehouse import attach_pipeline
 
@@ -76,9 +75,9 @@ def actions_session(loading_pipeline: str = LOADING_PIPELINE_NAME) -> Iterator[d
 
 
 @contextmanager
-def sql_client(pipeline: dlt.Pipeline, dataset: str) -> Iterator[SqlClientBase[Any]]:
+def sql_client(pipeline: dlt.Pipeline, dataset: str) -> Iterator[SqlClient]:
     """A SQL client pointed at one dataset (ours or the dbt one) of the pipeline's warehouse."""
-    with pipeline.sql_client() as client, client.with_alternative_dataset_name(dataset):
+    with pipeline.sql_client() as client, on_dataset(client, dataset):
         yield client
 
 
@@ -113,7 +112,7 @@ def read_rows_or_none(
     """Rows of a table another step builds (a mart): None when that step has not run yet."""
     try:
         return read_rows(pipeline, dataset, table)[1]
-    except DestinationUndefinedEntity:
+    except MissingTable:
         return None
 
 
@@ -123,7 +122,7 @@ def read_rows_if_present(
     """Rows of a table we create on first use: before that first use it simply has no rows."""
     try:
         return read_rows(pipeline, dataset, table, where, params)[1]
-    except DestinationUndefinedEntity:
+    except MissingTable:
         return []
 
 

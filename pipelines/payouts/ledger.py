@@ -10,8 +10,8 @@ the audit table (`pipelines.exports.audit`), in the same load as the ledger chan
 from typing import Any
 
 import dlt
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
+from pipelines.dlt_sql import MissingTable
 from pipelines.exports.audit import audit_resource
 from pipelines.exports.warehouse import ACTIONS_DATASET, load, read_rows, read_rows_if_present
 
@@ -29,7 +29,7 @@ def ledger_exists(pipeline: dlt.Pipeline) -> bool:
     """Whether the warehouse holds a ledger table at all (a lost or replaced one does not)."""
     try:
         read_rows(pipeline, ACTIONS_DATASET, LEDGER_TABLE, "LIMIT 0")
-    except DestinationUndefinedEntity:
+    except MissingTable:
         return False
     return True
 

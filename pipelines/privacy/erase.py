@@ -15,8 +15,8 @@ from typing import Any
 
 import dlt
 from dlt.common.configuration import resolve_configuration
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
+from pipelines.dlt_sql import MissingTable
 from pipelines.errors import CliError
 from pipelines.exports.settings import ExportsConfiguration
 from pipelines.exports.warehouse import ACTIONS_DATASET, actions_session, sql_client
@@ -141,5 +141,5 @@ def _values(session: Session, spec: PersonalTable, column: str, key: str, value:
         query = f"SELECT DISTINCT {column} FROM {table} WHERE {key} = %s"
         try:
             return {row[0] for row in client.execute_sql(query, value) or []}
-        except DestinationUndefinedEntity:
+        except MissingTable:
             return set()

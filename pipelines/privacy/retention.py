@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import dlt
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
 
+from pipelines.dlt_sql import MissingTable
 from pipelines.exports.audit import os_user
 from pipelines.exports.warehouse import sql_client
 from pipelines.privacy.erase import (
@@ -59,6 +59,6 @@ def _deleted_before(pipeline: dlt.Pipeline, raw_dataset: str, cutoff: datetime) 
         )
         try:
             rows = client.execute_sql(query, cutoff) or []
-        except DestinationUndefinedEntity:
+        except MissingTable:
             return []
     return sorted(row[0] for row in rows)

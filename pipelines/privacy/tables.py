@@ -11,11 +11,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import dlt
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
-from dlt.destinations.sql_client import SqlClientBase
 
 from piggy_source.flatten import row_hash
 from piggy_source.schemas import HASHED_CONTACT_COLUMNS
+from pipelines.dlt_sql import MissingTable, SqlClient
 from pipelines.exports.warehouse import sql_client
 from pipelines.privacy.personal_data import (
     AUDIT_JSON_COLUMNS,
@@ -27,8 +26,6 @@ from pipelines.privacy.personal_data import (
     PersonalTable,
     scrub_json,
 )
-
-Client = SqlClientBase[Any]
 
 
 def erase_keyed(
@@ -125,7 +122,7 @@ def _mentioning(
         query = f"SELECT {selected} FROM {_table(client, table)} WHERE {' OR '.join(tests)}"
         try:
             found = client.execute_sql(query, *params) or []
-        except DestinationUndefinedEntity:
+        except MissingTable:
             return []
     theirs = [
         (values[0], values[2:])
@@ -159,7 +156,7 @@ def _rewrite(
             )
 
 
-def _rehash_versions(client: Client, name: str, uuid: str, present: set[str]) -> None:
+def _rehash_versions(client: SqlClient, name: str, uuid: str, present: set[str]) -> None:
     """Give each version the hash the load filter computes for the erased member's pages, so
     the hash no longer derives from personal values and an unchanged member opens no version."""
     hashed = [c for c in HASHED_CONTACT_COLUMNS if c in present]
@@ -175,21 +172,21 @@ def _rehash_versions(client: Client, name: str, uuid: str, present: set[str]) ->
         )
 
 
-def _columns(client: Client, name: str) -> set[str]:
+def _columns(client: SqlClient, name: str) -> set[str]:
     """The table's column names, lower case; none when the table does not exist."""
     try:
         with client.execute_query(f"SELECT * FROM {name} WHERE 1 = 0") as cursor:
             return {column[0].lower() for column in cursor.description}
-    except DestinationUndefinedEntity:
+    except MissingTable:
         return set()
 
 
-def _count(client: Client, query: str, *params: Any) -> int:
+def _count(client: SqlClient, query: str, *params: Any) -> int:
     try:
         return int(client.execute_sql(query, *params)[0][0])
-    except DestinationUndefinedEntity:
+    except MissingTable:
         return 0
 
 
-def _table(client: Client, table: str) -> str:
+def _table(client: SqlClient, table: str) -> str:
     return client.make_qualified_table_name(table)

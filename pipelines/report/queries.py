@@ -14,10 +14,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import dlt
-from dlt.common.destination.exceptions import DestinationUndefinedEntity
 from dlt.destinations.exceptions import DatabaseException
-from dlt.destinations.sql_client import SqlClientBase
 
+from pipelines.dlt_sql import MissingTable, SqlClient, on_dataset
 from pipelines.errors import CliError
 from pipelines.exports.warehouse import ACTIONS_DATASET, ANALYTICS_DATASET
 
@@ -45,11 +44,11 @@ class Table:
 class Reader:
     """Runs aggregate queries on one connection; `{table}` in a query names a dataset's table."""
 
-    def __init__(self, client: SqlClientBase[Any]) -> None:
+    def __init__(self, client: SqlClient) -> None:
         self.client = client
 
     def qualified(self, dataset: str, table: str) -> str:
-        with self.client.with_alternative_dataset_name(dataset):
+        with on_dataset(self.client, dataset):
             return self.client.make_qualified_table_name(table)
 
     def table(self, dataset: str, table: str, sql: str, *params: Any) -> Table:
@@ -59,7 +58,7 @@ class Reader:
             with self.client.execute_query(query, *params) as cursor:
                 names = [column[0] for column in cursor.description]
                 return Table([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-        except DestinationUndefinedEntity:
+        except MissingTable:
             return Table(note=f"no table {dataset}.{table} yet")
         except DatabaseException as exc:
             # a mart whose columns changed: one chart says so, the rest of the report still shows
