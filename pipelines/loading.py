@@ -227,11 +227,11 @@ def run_load(
     pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
     stats = RunStats(listener)
     source = make_source(selected, base_url, stats, (start_date, end_date), source_options)
-    source = forget_erased(source, pipeline)
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
-    with exclusive_run(pipeline):
+    with exclusive_run(pipeline):  # before anything opens the warehouse: a second run refuses here
         resumed = finish_interrupted(pipeline)
+        source = forget_erased(source, pipeline)
         dropped = history_at_stake(pipeline, full_refresh, refresh)
         if dropped and not drop_history:
             raise RefusedError(f"{dropped}; run again with --yes to drop it")
