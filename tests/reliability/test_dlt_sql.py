@@ -11,6 +11,7 @@ from pipelines.dlt_sql import MissingTable, on_dataset
 @pytest.fixture
 def loaded(tmp_path, monkeypatch):
     """Two pipelines writing one DuckDB file: `first` holds 1 row, `second` holds 2."""
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path / "dlt"))
     monkeypatch.setenv("DESTINATION__DUCKDB__CREDENTIALS", str(tmp_path / "pin.duckdb"))
     for dataset, rows in (("first", [{"id": 1}]), ("second", [{"id": 2}, {"id": 3}])):
