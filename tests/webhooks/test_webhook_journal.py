@@ -63,3 +63,26 @@ def test_retention_forgets_settled_events_only(journal):
     assert journal.prune(older_than_seconds=3600) == 0
     assert journal.prune(older_than_seconds=-1) == 2
     assert journal.counts() == {"pending": 1, "unknown": 1, "dead": 1}
+
+
+def test_an_id_is_never_given_twice_even_when_every_event_was_pruned(journal):
+    """The warehouse loads events by id; an id given again after pruning would never load."""
+    for n in range(3):
+        add(journal, n, None, state="ignored")
+    assert journal.prune(older_than_seconds=-1) == 2
+    add(journal, 9, None, state="ignored")
+    assert [row.event_id for row in journal.since(0)] == [3, 4]
+
+
+def test_since_reads_every_state_after_an_id_in_order(journal):
+    add(journal, 1, "a")
+    add(journal, 2, None, state="unknown")
+    add(journal, 3, "b")
+    journal.settle([1])
+    rows = journal.since(1)
+    assert [(row.event_id, row.type, row.contact_uuid) for row in rows] == [
+        (2, "contact_updated", None),
+        (3, "contact_updated", "b"),
+    ]
+    assert rows[0].body == b"event 2" and rows[0].received_at > 0
+    assert journal.since(3) == []
