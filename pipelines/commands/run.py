@@ -1,6 +1,7 @@
 """The `run` and `status` commands: load Piggy into the warehouse, and say what is loaded."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -10,6 +11,7 @@ from rich.table import Table
 from piggy_source.stats import ResourceStats
 from pipelines.commands.erase import erase_deleted
 from pipelines.errors import CliError
+from pipelines.json_output import JsonFlag, result_document
 from pipelines.load_status import PipelineStatus, read_status
 from pipelines.loading import DEFAULT_DATASET, LoadSummary, run_load
 
@@ -48,12 +50,36 @@ def run(
     yes: bool = typer.Option(
         False, "--yes", help="Let --full-refresh or --refresh contacts drop the contacts history."
     ),
+    as_json: JsonFlag = False,
 ) -> None:
     """Load Piggy into the warehouse: incremental by default, with progress per resource.
 
     Progress shows on a terminal only and clears when the run ends, so an error stays one line
     and logs of scheduled runs hold only the summary.
     """
+    with result_document("run", as_json) as document:
+        summary = _load(
+            split_names(resources),
+            destination=destination,
+            dataset_name=dataset,
+            pipeline_name=pipeline_name,
+            base_url=base_url,
+            full_refresh=full_refresh,
+            refresh=refresh,
+            start_date=parse_day(start_date, "--start-date"),
+            end_date=parse_day(end_date, "--end-date"),
+            drop_history=yes,
+        )
+        document.update(load_document(summary))
+        if summary.dropped:
+            Console(stderr=True).print(f"{summary.dropped}: dropped (--yes)")
+        Console().print(summary_table(summary))
+        typer.echo(f"warehouse: {summary.warehouse}")
+        erase_deleted(pipeline_name)
+
+
+def _load(names: list[str] | None, **options: Any) -> LoadSummary:
+    """`run_load` with a progress line per resource on a terminal."""
     console = Console(stderr=True)
     with Progress(
         SpinnerColumn(),
@@ -70,24 +96,36 @@ def run(
                 tasks[resource] = progress.add_task(resource, total=None, **_fields(stats))
             progress.update(tasks[resource], **_fields(stats))
 
-        summary = run_load(
-            split_names(resources),
-            destination=destination,
-            dataset_name=dataset,
-            pipeline_name=pipeline_name,
-            base_url=base_url,
-            full_refresh=full_refresh,
-            refresh=refresh,
-            start_date=parse_day(start_date, "--start-date"),
-            end_date=parse_day(end_date, "--end-date"),
-            listener=show,
-            drop_history=yes,
-        )
-    if summary.dropped:
-        console.print(f"{summary.dropped}: dropped (--yes)")
-    Console().print(summary_table(summary))
-    typer.echo(f"warehouse: {summary.warehouse}")
-    erase_deleted(pipeline_name)
+        return run_load(names, listener=show, **options)
+
+
+def load_document(summary: LoadSummary) -> dict[str, Any]:
+    """What `run --json` reports: per resource what it read and cost, and the totals."""
+    resources = {
+        name: {
+            "pages": stats.pages,
+            "rows": stats.rows,
+            "quarantined": stats.quarantined,
+            "requests": stats.requests,
+            "retries": stats.retries,
+            "throttled_429s": stats.throttled,
+        }
+        for name, stats in summary.resources.items()
+    }
+    return {
+        "pipeline_name": summary.pipeline_name,
+        "destination": summary.destination,
+        "dataset_name": summary.dataset_name,
+        "warehouse": summary.warehouse,
+        "load_ids": summary.load_ids,
+        "rows": summary.rows,
+        "requests": sum(stats.requests for stats in summary.resources.values()),
+        "throttled_429s": sum(stats.throttled for stats in summary.resources.values()),
+        "load_seconds": round(summary.duration_seconds, 3),
+        "rows_per_second": round(summary.rows_per_second, 1),
+        "dropped": summary.dropped,
+        "resources": resources,
+    }
 
 
 def _fields(stats: ResourceStats) -> dict[str, float]:
@@ -128,11 +166,30 @@ def summary_table(summary: LoadSummary) -> Table:
 def status(
     pipeline_name: str = typer.Option("piggy", "--pipeline-name", help="dlt pipeline name."),
     destination: str = typer.Option(None, "--destination", help="Override the destination."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Per raw table: rows loaded and the saved cursor; then the most recent loads."""
-    report = read_status(pipeline_name, destination=destination)
-    Console().print(*status_tables(report))
-    typer.echo(f"warehouse: {report.warehouse}")
+    with result_document("status", as_json) as document:
+        report = read_status(pipeline_name, destination=destination)
+        document.update(status_document(report))
+        Console().print(*status_tables(report))
+        typer.echo(f"warehouse: {report.warehouse}")
+
+
+def status_document(report: PipelineStatus) -> dict[str, Any]:
+    """What `status --json` reports: rows and cursor per raw table, the recent loads."""
+    return {
+        "pipeline_name": report.pipeline_name,
+        "dataset_name": report.dataset_name,
+        "warehouse": report.warehouse,
+        "tables": {
+            entry.table: {"rows": entry.rows, "cursor": entry.cursor} for entry in report.tables
+        },
+        "loads": [
+            {"load_id": load.load_id, "status": load.status, "loaded_at": load.inserted_at}
+            for load in report.loads
+        ],
+    }
 
 
 def status_tables(report: PipelineStatus) -> tuple[Table, Table]:
