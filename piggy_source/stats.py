@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 @dataclass
 class ResourceStats:
     """What reading one resource cost and produced. `rechecked` counts contacts a sweep missed and
-    asked for by uuid; `kept_live` those of them Piggy still had (kept open, not retired)."""
+    asked for by uuid; `kept_live` those of them Piggy still had (kept open, not retired);
+    `refetched` contacts webhook events named, asked for by uuid between sweeps."""
 
     pages: int = 0
     rows: int = 0
@@ -22,6 +23,7 @@ class ResourceStats:
     throttled: int = 0
     rechecked: int = 0
     kept_live: int = 0
+    refetched: int = 0
     started_at: float = field(default_factory=time.monotonic)
 
     def requests_per_second(self) -> float:
