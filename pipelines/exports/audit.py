@@ -5,7 +5,6 @@ to what, what was sent and what the other side answered. Rows travel in the same
 state change they explain, so the trail and the state never disagree.
 """
 
-import datetime as dt
 import getpass
 import json
 import uuid
@@ -13,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import dlt
+
+from pipelines.times import now_utc
 
 AUDIT_TABLE = "action_audit"
 AUDIT_COLUMNS = {
@@ -41,10 +42,6 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def audit_row(

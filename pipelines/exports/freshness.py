@@ -6,12 +6,12 @@ reaches; an export needs every resource it depends on loaded within the configur
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import dlt
 
 from pipelines.exports.errors import ExportError, StaleDataError
 from pipelines.exports.warehouse import ANALYTICS_DATASET, read_rows_or_none
+from pipelines.times import as_utc, as_utc_or_none
 
 FRESHNESS_MART = "mart_resource_freshness"
 
@@ -23,19 +23,6 @@ class Freshness:
     data_watermark: dt.datetime | None
     oldest_load_at: dt.datetime | None
     stale: list[str]
-
-
-def as_utc(value: Any) -> dt.datetime | None:
-    """Timestamps from any destination as aware UTC datetimes (naive ones are UTC already)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(), dt.UTC)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
 
 
 def check_freshness(
@@ -53,7 +40,7 @@ def check_freshness(
     stale, loads, watermarks = [], [], []
     for resource in required:
         row = by_resource.get(resource)
-        loaded_at = as_utc(row["last_loaded_at"]) if row else None
+        loaded_at = as_utc_or_none(row["last_loaded_at"]) if row else None
         if loaded_at is None or loaded_at < limit:
             stale.append(resource)
         if loaded_at is not None:

@@ -9,7 +9,6 @@ signature, rejects old timestamps and remembers the ids it accepted cannot be fe
 captured delivery grows old, and a new id or timestamp breaks its signature.
 """
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -26,7 +25,9 @@ from tenacity import (
     wait_exponential,
 )
 
+from piggy_source.responses import retry_after_seconds
 from pipelines.exports.errors import TargetError
+from pipelines.times import now_utc
 
 MAX_RETRY_AFTER_SECONDS = 60.0
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -69,10 +70,6 @@ class Sent:
 def encode(body: dict[str, Any]) -> bytes:
     """The exact bytes sent and signed: sorted keys, no spaces, so equal bodies are equal bytes."""
     return json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def signature_headers(secret: str, message_id: str, raw_body: bytes) -> dict[str, str]:
@@ -167,15 +164,8 @@ def _post_with_retries(
     def post_once() -> int:
         response = http.post(receiver.url, content=raw, headers=headers())
         if response.status_code == 429 or response.status_code >= 500:
-            retry_after = _seconds(response.headers.get("Retry-After"))
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             raise RetryableAnswer(response.status_code, retry_after)
         return response.status_code
 
     return post_once()
-
-
-def _seconds(header: str | None) -> float | None:
-    try:
-        return max(0.0, float(header)) if header is not None else None
-    except ValueError:
-        return None

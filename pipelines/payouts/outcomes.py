@@ -4,10 +4,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.exports.audit import RunContext, now_utc
+from pipelines.exports.audit import RunContext
 from pipelines.payouts.ledger import INTENT, PAID, REFUSED
 from pipelines.payouts.reconcile import WalletMark
 from pipelines.payouts.wallet import Answer
+from pipelines.times import now_utc
 
 
 @dataclass

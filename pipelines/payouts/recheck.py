@@ -13,10 +13,9 @@ from typing import Any
 
 import dlt
 
-from pipelines.exports.audit import now_utc
-from pipelines.exports.freshness import as_utc
 from pipelines.exports.warehouse import ANALYTICS_DATASET, read_rows_if_present
 from pipelines.payouts.ledger import PAID
+from pipelines.times import as_utc, now_utc
 
 REQUESTS_VIEW = "stg_actions__cashback_requests"
 COMPARED = ("contact_uuid", "amount_cents", "currency", "order_reference", "requested_at")

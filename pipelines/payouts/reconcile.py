@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.exports.freshness import as_utc
+from pipelines.times import as_utc, as_utc_or_none
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class WalletMark:
     @classmethod
     def from_columns(cls, row: dict[str, Any]) -> "WalletMark":
         uuids = json.loads(row.get("wallet_mark_uuids") or "[]")
-        return cls(as_utc(row.get("wallet_mark_at")), frozenset(uuids))
+        return cls(as_utc_or_none(row.get("wallet_mark_at")), frozenset(uuids))
 
     def is_after(self, transaction: dict[str, Any]) -> bool:
         """True for a transaction the wallet did not hold when the mark was taken."""
