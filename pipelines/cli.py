@@ -24,6 +24,7 @@ from pipelines.commands import (
     webhooks,
 )
 from pipelines.errors import INTERRUPTED, describe_error, exit_code, root_cause
+from pipelines.folder_data_dir import use_folder_data_dir
 
 app = typer.Typer(
     name="piggy-elt",
@@ -50,6 +51,7 @@ def _main(
     ),
 ) -> None:
     _debug["enabled"] = debug
+    use_folder_data_dir()
     warn_if_secrets_readable()
     delete_loaded_files()
 
