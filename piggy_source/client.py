@@ -1,21 +1,25 @@
 """HTTP to the Piggy API: one pooled `httpx.AsyncClient` on one event loop in a background thread.
 
 dlt runs resources as sync generators, possibly in parallel threads; they all submit requests to
-this one loop, so they share one connection pool, one token and one `AsyncLimiter`: the request
-budget holds for the whole run, not per resource. Retries (429, 5xx, timeouts, dropped connections,
-truncated bodies) are tenacity's, with exponential backoff and jitter, and a `Retry-After` (seconds
-or an HTTP-date) pauses every request, not only the one that was told; one longer than
-`max_retry_after_seconds` ends the run instead.
+this one loop, so they share one connection pool, one token and one request budget: the budget
+holds for the whole run, not per resource. The budget is the one each answer states
+(`X-RateLimit-Remaining`, see `piggy_source.budget`), spent whole; a configured
+`requests_per_minute` instead spreads requests evenly (a share of a token others spend too).
+Retries (429, 5xx, timeouts, dropped connections, truncated bodies) are tenacity's, with
+exponential backoff and jitter, and a `Retry-After` (seconds or an HTTP-date) pauses every
+request, not only the one that was told; one longer than `max_retry_after_seconds` ends the run
+instead.
 """
 
 import asyncio
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
+from functools import partial
 from typing import Any
 
 import httpx
-from aiolimiter import AsyncLimiter
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -26,6 +30,7 @@ from tenacity import (
 
 from piggy_source.auth import TokenProvider
 from piggy_source.base_url import checked_base_url
+from piggy_source.budget import Budget, EvenBudget, WindowBudget
 from piggy_source.exceptions import PiggyApiError, PiggyConnectionError, RetryableResponse
 from piggy_source.responses import decode, refuse_long_wait, retry_after_seconds
 from piggy_source.settings import (
@@ -36,8 +41,6 @@ from piggy_source.settings import (
 from piggy_source.stats import RunStats
 
 RETRYABLE = (RetryableResponse, httpx.TimeoutException, httpx.TransportError)
-BUDGET_SAFETY = 0.9
-"""Spend 90% of a learned limit: a window that started before our first request is shared."""
 
 
 class PiggyClient:
@@ -62,9 +65,7 @@ class PiggyClient:
         self._timeout = timeout_seconds
         self._max_attempts = max_attempts
         self._max_connections = max_connections
-        self._budget_fixed = requests_per_minute is not None
-        self._learned_window = rate_limit_window_seconds
-        self._limiter: AsyncLimiter | None = None
+        self._budget: Budget = WindowBudget(rate_limit_window_seconds)
         self._resume_at = 0.0
         self._connected = False
         self._loop = asyncio.new_event_loop()
@@ -82,6 +83,13 @@ class PiggyClient:
     def get(self, resource: str, path: str, params: dict[str, Any] | None = None) -> dict:
         return self.submit(resource, path, params).result()
 
+    def submit_post(self, resource: str, path: str, body: dict[str, Any]) -> Future:
+        """Schedule one `POST {api}/{path}`, paced and authorised like a read but never retried:
+        a write whose answer was lost may have happened. The future holds the response, whatever
+        its status, or the transport error. A 401 books nothing, so after renewing the token the
+        write goes out once more."""
+        return asyncio.run_coroutine_threadsafe(self._post(resource, path, body), self._loop)
+
     def close(self) -> None:
         """Close the pool and stop the loop thread; safe to call twice."""
         if self._loop.is_closed():
@@ -96,14 +104,10 @@ class PiggyClient:
 
     async def _open(self, requests_per_minute: float | None) -> httpx.AsyncClient:
         if requests_per_minute:
-            self._set_budget(requests_per_minute, 60.0)
+            self._budget = EvenBudget(requests_per_minute)
         limits = httpx.Limits(max_connections=self._max_connections)
         headers = {"Accept": "application/json"}
         return httpx.AsyncClient(timeout=self._timeout, limits=limits, headers=headers)
-
-    def _set_budget(self, requests: float, window_seconds: float) -> None:
-        """Spread the budget evenly: one request per interval, never a burst of the whole window."""
-        self._limiter = AsyncLimiter(1, window_seconds / max(requests, 1e-6))
 
     async def _get(self, resource: str, path: str, params: dict[str, Any]) -> dict:
         retrying = AsyncRetrying(
@@ -146,8 +150,6 @@ class PiggyClient:
         delay = self._resume_at - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        if self._limiter is not None:
-            await self._limiter.acquire()
 
     async def _attempt(self, resource: str, path: str, params: dict[str, Any]) -> dict:
         token = await self._tokens.token(self._http)
@@ -161,22 +163,53 @@ class PiggyClient:
     async def _send(
         self, resource: str, path: str, params: dict[str, Any], token: str
     ) -> httpx.Response:
-        await self._pace()
-        self._stats.add(resource, requests=1)
         auth = {"Authorization": f"Bearer {token}"}
-        response = await self._http.get(
-            f"{self.base_url}{API_PREFIX}{path}", params=params, headers=auth
+        url = f"{self.base_url}{API_PREFIX}{path}"
+        response = await self._within_budget(
+            resource, partial(self._http.get, url, params=params, headers=auth)
         )
         self._connected = True
-        self._learn_budget(response)
         return response
 
-    def _learn_budget(self, response: httpx.Response) -> None:
-        if self._budget_fixed or self._limiter is not None:
+    async def _within_budget(
+        self, resource: str, request: Callable[[], Awaitable[httpx.Response]]
+    ) -> httpx.Response:
+        """Send once the budget has room; tell it what the answer said, or that none came."""
+        await self._pace()
+        sent_at = await self._budget.acquire()
+        self._stats.add(resource, requests=1)
+        response: httpx.Response | None = None
+        try:
+            response = await request()
+        finally:
+            await self._settle(sent_at, response)
+        return response
+
+    async def _settle(self, sent_at: float, response: httpx.Response | None) -> None:
+        """A 429's `Retry-After` within the ceiling is the server's word on when its window
+        closes; a longer one ends the run (`_decode`), so the budget never waits on it."""
+        if response is None:
+            await self._budget.settle(sent_at, None)
             return
-        limit = response.headers.get("X-RateLimit-Limit", "")
-        if limit.isdigit() and int(limit) > 0:
-            self._set_budget(int(limit) * BUDGET_SAFETY, self._learned_window)
+        retry_after = None
+        if response.status_code == 429:
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            if retry_after is not None and retry_after > self._max_retry_after:
+                retry_after = None
+        await self._budget.settle(sent_at, response.headers, retry_after)
+
+    async def _post(self, resource: str, path: str, body: dict[str, Any]) -> httpx.Response:
+        for _ in range(2):
+            token = await self._tokens.token(self._http)
+            auth = {"Authorization": f"Bearer {token}"}
+            url = f"{self.base_url}{API_PREFIX}{path}"
+            response = await self._within_budget(
+                resource, partial(self._http.post, url, json=body, headers=auth)
+            )
+            if response.status_code != 401 or not self._tokens.can_renew:
+                break
+            await self._tokens.renew(self._http, stale=token)
+        return response
 
     def _decode(self, resource: str, path: str, response: httpx.Response) -> dict:
         if response.status_code == 429:
