@@ -14,6 +14,7 @@ from pipelines.exports.runner import ExportResult, export_segment
 from pipelines.exports.segments import declared_segments, require_segments
 from pipelines.exports.settings import load_settings
 from pipelines.exports.warehouse import actions_session
+from pipelines.privacy.settings import email_column, load_privacy
 
 
 def export(
@@ -33,6 +34,7 @@ def export(
 ) -> None:
     """Write each segment to CSV/Parquet with a manifest and push the changes to the targets."""
     settings = load_settings()
+    email = email_column(load_privacy())
     if output_dir is not None:
         settings.output_dir = output_dir
     declared = declared_segments()
@@ -45,7 +47,7 @@ def export(
         if not allow_stale:
             require_fresh(freshness, max_age)
         results = [
-            export_segment(pipeline, settings, name, freshness, context, full=full)
+            export_segment(pipeline, settings, name, freshness, context, full=full, email=email)
             for name in segments
         ]
     _print_summary(results, settings.output_dir)

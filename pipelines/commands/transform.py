@@ -15,6 +15,7 @@ from pipelines.dbt_connection import (
 )
 from pipelines.dbt_runs import describe_failure, run_build
 from pipelines.errors import CliError, DataCheckError, UsageError
+from pipelines.privacy.settings import load_privacy, model_variables
 from pipelines.warehouse import attach_pipeline
 
 
@@ -39,7 +40,9 @@ def transform(
     ),
 ) -> None:
     """Run `dbt build` (models, data tests, unit tests) on the warehouse the pipeline loaded."""
-    variables = {"as_of_date": check_day(as_of)} if as_of else {}
+    variables = model_variables(load_privacy())
+    if as_of:
+        variables["as_of_date"] = check_day(as_of)
     pipeline = attach_pipeline(pipeline_name)
     loaded_into = pipeline.destination.destination_type.rsplit(".", 1)[-1]
     chosen = target or loaded_into

@@ -14,6 +14,9 @@ from typing import Any
 
 ENTERED, CHANGED, LEFT, UNCHANGED = "entered", "changed", "left", "unchanged"
 MEMBER_KEY = "contact_uuid"
+EMAIL, EMAIL_SHA256 = "email", "email_sha256"
+"""The column that names a member to an email tool: the address, or its SHA-256 when the models
+keep only that (`privacy.email_in_models`)."""
 
 
 def plain_value(value: Any) -> Any:
@@ -46,7 +49,8 @@ def content_hash(fingerprints: dict[str, str]) -> str:
 
 @dataclass
 class MemberChange:
-    """One member and what happened to it; a member who left carries only its key and email."""
+    """One member and what happened to it; a member who left carries only its key and the email
+    column of the export (`email` or `email_sha256`)."""
 
     change: str
     member_key: str
@@ -69,11 +73,14 @@ class SegmentDelta:
         return {kind: len(self.of_kind(kind)) for kind in kinds}
 
 
-def compare(rows: list[dict[str, Any]], previous: dict[str, dict[str, Any]]) -> SegmentDelta:
+def compare(
+    rows: list[dict[str, Any]], previous: dict[str, dict[str, Any]], email: str = EMAIL
+) -> SegmentDelta:
     """Sort every current member and every previously exported one into entered/changed/left.
 
-    `previous` maps a member key to its last exported `fingerprint` and `email`: the email is kept
-    so that a target keyed by email can still be told about a member who left.
+    `previous` maps a member key to its last exported `fingerprint` and email columns: the one
+    named `email` is kept so that a target keyed by it can still be told about a member who left
+    (only that one: after a switch to hashes, a plain address kept from before is not sent).
     """
     delta = SegmentDelta(current={})
     for row in rows:
@@ -88,7 +95,7 @@ def compare(rows: list[dict[str, Any]], previous: dict[str, dict[str, Any]]) -> 
             kind = UNCHANGED
         delta.changes.append(MemberChange(kind, member_key, plain_row(row)))
     for member_key in sorted(set(previous) - set(delta.current)):
-        left_row = {MEMBER_KEY: member_key, "email": previous[member_key].get("email")}
+        left_row = {MEMBER_KEY: member_key, email: previous[member_key].get(email)}
         delta.changes.append(MemberChange(LEFT, member_key, left_row))
     return delta
 

@@ -15,3 +15,8 @@ class StaleDataError(ExportError, RefusedError):
 
 class TargetError(ExportError):
     """A target kept refusing a batch; nothing is recorded, so the next export resends it."""
+
+
+class EmailSettingChanged(ExportError, RefusedError):
+    """The segments were built under the other `privacy.email_in_models`: exporting them could
+    send plain addresses the user chose to keep in, so it waits for `piggy-elt transform` (4)."""

@@ -18,7 +18,7 @@ import dlt
 
 from pipelines.exports import files, shapes
 from pipelines.exports.audit import RunContext, audit_row
-from pipelines.exports.changes import SegmentDelta, compare, content_hash, to_send
+from pipelines.exports.changes import EMAIL, SegmentDelta, compare, content_hash, to_send
 from pipelines.exports.errors import ExportError
 from pipelines.exports.freshness import Freshness
 from pipelines.exports.push import send_batches
@@ -46,20 +46,22 @@ def export_segment(
     freshness: Freshness,
     context: RunContext,
     full: bool = False,
+    email: str = EMAIL,
 ) -> ExportResult:
-    """Export one segment end to end; see the module docstring for the order of the steps."""
+    """Export one segment end to end; see the module docstring for the order of the steps.
+    `email` is the column that names members to email tools (`privacy.email_in_models`)."""
     now = dt.datetime.now(dt.UTC)
-    members = read_members(pipeline, segment)
+    members = read_members(pipeline, segment, email)
     columns, rows = members.columns, members.rows
     previous = previous_members(pipeline, segment)
-    delta = compare(rows, previous)
+    delta = compare(rows, previous, email)
     changes = to_send(delta, full)
     directory = settings.output_dir / segment
     with _file_errors(segment, directory):
         files.write_table(directory, segment, columns, rows)
         files.write_delta(directory, columns, changes)
     base = content_hash({key: member["fingerprint"] for key, member in previous.items()})
-    sent = _push(settings, segment, delta, changes, full, scope=f"{segment}:{base}")
+    sent = _push(settings, segment, delta, changes, full, scope=f"{segment}:{base}", email=email)
     run = _run_record(segment, delta, full, freshness, now, sent, members)
     manifest = _manifest(run, delta, columns)
     with _file_errors(segment, directory):
@@ -88,6 +90,7 @@ def _push(
     changes: list,
     full: bool,
     scope: str,
+    email: str,
 ) -> dict[str, list]:
     if not changes:
         return {}
@@ -96,7 +99,7 @@ def _push(
     sent = {}
     for name, receiver in settings.receivers.items():
         if name == CRM:
-            bodies = shapes.crm_bodies(segment, changes, settings.batch_size)
+            bodies = shapes.crm_bodies(segment, changes, settings.batch_size, email)
         else:
             bodies = shapes.webhook_bodies(segment, mode, content, changes, settings.batch_size)
         sent[name] = send_batches(receiver, bodies, f"{name}:{mode}:{scope}", shapes.members_in)

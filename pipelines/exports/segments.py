@@ -9,6 +9,10 @@ Segments are built from reachable members only, but a wrong segment SQL must sti
 CRM: every row is checked again against `dim_contacts`, the one place that knows consent and
 deletion, and a member who is deleted, has no marketing consent or is unknown there is withheld
 and counted.
+
+A segment names members to email tools by `email`, or by `email_sha256` alone when the models keep
+only the hash (`privacy.email_in_models`); a segment built under the other setting is refused
+before anything is written or sent, so a switch to hashes never lets a plain address out.
 """
 
 from dataclasses import dataclass, field
@@ -19,8 +23,8 @@ import dlt
 import yaml
 
 from pipelines.dlt_sql import MissingTable
-from pipelines.exports.changes import MEMBER_KEY
-from pipelines.exports.errors import ExportError
+from pipelines.exports.changes import EMAIL, EMAIL_SHA256, MEMBER_KEY
+from pipelines.exports.errors import EmailSettingChanged, ExportError
 from pipelines.exports.warehouse import ANALYTICS_DATASET, query_rows
 
 SEGMENTS_FOLDER = Path(__file__).resolve().parents[2] / "dbt_project/models/marts/segments"
@@ -68,8 +72,9 @@ def require_segments(names: list[str], declared: list[str]) -> list[str]:
     return names
 
 
-def read_members(pipeline: dlt.Pipeline, segment: str) -> Members:
-    """The segment's rows in a stable order, each one checked against `dim_contacts`."""
+def read_members(pipeline: dlt.Pipeline, segment: str, email: str = EMAIL) -> Members:
+    """The segment's rows in a stable order, each one checked against `dim_contacts`; `email`
+    is the column the segment must name members by."""
     try:
         columns, rows = query_rows(
             pipeline, ANALYTICS_DATASET, MEMBERS_QUERY, segment, CONTACTS_DIM
@@ -81,6 +86,7 @@ def read_members(pipeline: dlt.Pipeline, segment: str) -> Members:
         ) from None
     if MEMBER_KEY not in columns:
         raise ExportError(f"segment '{segment}' has no {MEMBER_KEY} column to key its members on")
+    _require_email_column(segment, columns, email)
     missing = [flag for flag in SEGMENT_FLAGS if flag not in columns]
     if missing:
         raise ExportError(
@@ -100,6 +106,21 @@ def read_members(pipeline: dlt.Pipeline, segment: str) -> Members:
         else:
             members.rows.append(row)
     return members
+
+
+def _require_email_column(segment: str, columns: list[str], email: str) -> None:
+    """The segment was built under the current `privacy.email_in_models`, or one line says so."""
+    other = EMAIL if email == EMAIL_SHA256 else EMAIL_SHA256
+    if other in columns:
+        raise EmailSettingChanged(
+            f"segment '{segment}' holds {other} but privacy.email_in_models asks for {email}: "
+            "run `piggy-elt transform` to rebuild the segments, then export"
+        )
+    if email not in columns:
+        raise ExportError(
+            f"segment '{segment}' has no {email} column: every segment starts with the "
+            "segment_member_columns() macro, which carries it"
+        )
 
 
 def _withheld_because(deleted: bool | None, consented: bool | None) -> str | None:

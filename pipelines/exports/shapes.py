@@ -1,14 +1,16 @@
 """What each kind of target receives: generic change events, or CRM/ESP profile upserts.
 
-The CRM shape is keyed by email, because that is how email tools identify a person; it carries the
-fields a marketer merges into a reminder (balance, tier, expiring points and date) and a per-segment
-flag, set to false when a member leaves, so the audience in the tool follows the segment.
+The CRM shape is keyed by email, because that is how email tools identify a person (by
+`email_sha256` instead when the models keep only the hash, `privacy.email_in_models = "sha256"`);
+it carries the fields a marketer merges into a reminder (balance, tier, expiring points and date)
+and a per-segment flag, set to false when a member leaves, so the audience in the tool follows the
+segment.
 """
 
 from collections.abc import Iterator
 from typing import Any
 
-from pipelines.exports.changes import LEFT, MemberChange
+from pipelines.exports.changes import EMAIL, LEFT, MemberChange
 
 PROFILE_FIELDS = {
     "firstname": "first_name",
@@ -43,21 +45,24 @@ def webhook_bodies(
     ]
 
 
-def profile(segment: str, change: MemberChange) -> dict[str, Any] | None:
-    """One upsert keyed by email; members without an email cannot be reached and are skipped."""
-    email = change.row.get("email")
-    if not email:
+def profile(segment: str, change: MemberChange, email: str = EMAIL) -> dict[str, Any] | None:
+    """One upsert keyed by the `email` column; members without one cannot be reached: skipped."""
+    address = change.row.get(email)
+    if not address:
         return None
     properties: dict[str, Any] = {f"piggy_{segment}": change.change != LEFT}
     if change.change != LEFT:
         for column, name in PROFILE_FIELDS.items():
             properties[name] = change.row.get(column)
-    return {"email": email, "external_id": change.member_key, "properties": properties}
+    return {email: address, "external_id": change.member_key, "properties": properties}
 
 
-def crm_bodies(segment: str, changes: list[MemberChange], size: int) -> list[dict[str, Any]]:
-    """Profile upserts in batches."""
-    profiles = [p for p in (profile(segment, change) for change in changes) if p is not None]
+def crm_bodies(
+    segment: str, changes: list[MemberChange], size: int, email: str = EMAIL
+) -> list[dict[str, Any]]:
+    """Profile upserts in batches, keyed by the `email` column."""
+    shaped = (profile(segment, change, email) for change in changes)
+    profiles = [p for p in shaped if p is not None]
     return [{"profiles": chunk} for chunk in batched(profiles, size)]
 
 

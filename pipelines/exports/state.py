@@ -11,7 +11,7 @@ from typing import Any
 import dlt
 
 from pipelines.exports.audit import audit_resource
-from pipelines.exports.changes import LEFT, UNCHANGED, SegmentDelta
+from pipelines.exports.changes import EMAIL, EMAIL_SHA256, LEFT, UNCHANGED, SegmentDelta
 from pipelines.exports.warehouse import ACTIONS_DATASET, load, read_rows_if_present
 
 MEMBERS_TABLE = "export_members"
@@ -19,7 +19,8 @@ RUNS_TABLE = "export_runs"
 
 
 def previous_members(pipeline: dlt.Pipeline, segment: str) -> dict[str, dict[str, Any]]:
-    """Members of the last successful export of `segment`, by key, with fingerprint and email."""
+    """Members of the last successful export of `segment`, by key, with fingerprint and email
+    columns (`email`, and `email_sha256` once an export was keyed by it)."""
     rows = read_rows_if_present(
         pipeline, ACTIONS_DATASET, MEMBERS_TABLE, "WHERE segment = %s AND in_segment", (segment,)
     )
@@ -39,7 +40,8 @@ def record_export(
             "segment": segment,
             "member_key": change.member_key,
             "fingerprint": delta.current.get(change.member_key),
-            "email": change.row.get("email"),
+            EMAIL: change.row.get(EMAIL),
+            EMAIL_SHA256: change.row.get(EMAIL_SHA256),
             "in_segment": change.change != LEFT,
             "export_id": run["export_id"],
             "exported_at": run["exported_at"],

@@ -2,35 +2,49 @@
 
 Export files and review queues are CSV/Parquet pairs keyed by `contact_uuid`: each pair that has
 the member is written again without their rows, through the exports' own writer (owner-only,
-formula-safe, renamed into place). The webhook journal keeps event bodies: the member's events
+formula-safe, renamed into place), and a segment's manifest is counted again without them
+(`pipelines.privacy.manifests`). The webhook journal keeps event bodies: the member's events
 get their email and body scrubbed, with SQLite's `secure_delete` on and the file vacuumed and
 its write-ahead log truncated, so the old bytes do not linger in free pages.
 """
 
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
 from pipelines.exports.files import write_table
+from pipelines.privacy.manifests import recount_manifest
 from pipelines.privacy.personal_data import FILE_KEY, Member, scrub_json
+
+Rows = dict[str, list[dict[str, Any]]]
 
 
 def erase_from_files(folders: Iterable[Path], member: Member, apply: bool) -> dict[str, int]:
-    """Rows of the member in every CSV/Parquet pair under the folders (segments, deltas, queues)."""
+    """Rows of the member in every CSV/Parquet pair under the folders (segments, deltas, queues),
+    and the manifests that counted them."""
     touched = {}
+    removed: defaultdict[Path, Rows] = defaultdict(dict)
+    kept: defaultdict[Path, Rows] = defaultdict(dict)
     for parquet in _pairs(folders):
         table = pq.read_table(parquet)
         rows = table.to_pylist()
-        kept = [row for row in rows if not _is_member_row(row, member)]
-        if len(kept) == len(rows):
+        theirs = [row for row in rows if _is_member_row(row, member)]
+        if not theirs:
             continue
-        touched[str(parquet.with_suffix(""))] = len(rows) - len(kept)
+        touched[str(parquet.with_suffix(""))] = len(theirs)
+        folder, stem = parquet.parent, parquet.stem
+        removed[folder][stem] = theirs
+        kept[folder][stem] = [row for row in rows if not _is_member_row(row, member)]
         if apply:
-            write_table(parquet.parent, parquet.stem, table.column_names, kept)
+            write_table(folder, stem, table.column_names, kept[folder][stem])
+    for folder, gone in removed.items():
+        touched |= recount_manifest(folder, gone, kept[folder], apply)
     return touched
 
 

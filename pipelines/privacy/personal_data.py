@@ -45,8 +45,13 @@ QUARANTINE = PersonalTable("quarantined_records", "record_key", ("raw_payload",)
 """A quarantined record is the member's when `record_key` is their uuid or its payload mentions
 their uuid or one of their emails (see `mentions`); its payload is nulled, its reason kept."""
 
-ACTION_TABLES = (PersonalTable("export_members", "member_key", ("email",)),)
-"""Our own tables (dataset `piggy_actions`) that copy a personal column."""
+ACTION_TABLES = (
+    PersonalTable("export_members", "member_key", ("email", "email_sha256", "fingerprint")),
+)
+"""Our own tables (dataset `piggy_actions`) that copy a personal column. The export state keeps
+the email or its SHA-256 (an unkeyed hash: anyone can test a guessed address against it) and
+the fingerprint of the row last sent, a hash over the member's email and names together with
+figures the warehouse holds, so it can be tested the same way: all three are nulled."""
 
 AUDIT_TABLE, AUDIT_KEY, AUDIT_JSON_COLUMNS = (
     "action_audit",

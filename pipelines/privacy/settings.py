@@ -1,10 +1,16 @@
-"""`[privacy]` settings: the erasure key (a secret) and how long deleted members are kept.
+"""`[privacy]` settings: the erasure key (a secret), how long deleted members are kept, and
+whether marts and segments keep the email or only its SHA-256.
 
 The erasure log names a member by an HMAC-SHA256 of their uuid under `erasure_key`, so the log
 holds nothing that identifies anyone to a reader without the key, while the load filter (which
 has it) can still recognise an erased member coming back. Losing the key means erased members
 can no longer be recognised at load time, so a missing key is never replaced silently: the user
 is given a fresh one to store.
+
+`email_in_models = "sha256"` is for users whose marketing tool matches audiences on hashed
+emails: dbt then keeps only the SHA-256 of the normalised address in marts and segments, and
+exports key members by it. It is a plain SHA-256, not keyed, because that is what Meta and
+Google Customer Match take (DECISIONS.md).
 """
 
 import hashlib
@@ -17,16 +23,20 @@ from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
 from pipelines.errors import CliError
+from pipelines.exports.changes import EMAIL, EMAIL_SHA256
 
 SECTION = "privacy"
+EMAIL_COLUMNS = {"plain": EMAIL, "sha256": EMAIL_SHA256}
+"""Each `email_in_models` value and the column that names a member to an email tool."""
 
 
 @configspec
 class PrivacyConfiguration(BaseConfiguration):
-    """`[privacy]`: `erasure_key` in secrets.toml, `erase_deleted_after_days` in config.toml."""
+    """`[privacy]`: `erasure_key` in secrets.toml, the others in config.toml."""
 
     erasure_key: TSecretStrValue | None = None
     erase_deleted_after_days: int = 30
+    email_in_models: str = "plain"
 
 
 class MissingErasureKey(CliError):
@@ -46,7 +56,23 @@ def load_privacy() -> PrivacyConfiguration:
             "privacy.erase_deleted_after_days must be 0 or more: fix [privacy] "
             "erase_deleted_after_days or PRIVACY__ERASE_DELETED_AFTER_DAYS"
         )
+    if config.email_in_models not in EMAIL_COLUMNS:
+        raise CliError(
+            f"privacy.email_in_models must be one of {', '.join(EMAIL_COLUMNS)}, got "
+            f"{config.email_in_models!r}: fix [privacy] email_in_models or "
+            "PRIVACY__EMAIL_IN_MODELS"
+        )
     return config
+
+
+def model_variables(config: PrivacyConfiguration) -> dict[str, str]:
+    """The dbt vars the setting becomes: the models read `email_in_models`."""
+    return {"email_in_models": config.email_in_models}
+
+
+def email_column(config: PrivacyConfiguration) -> str:
+    """The segment column exports key a member by: `email`, or `email_sha256`."""
+    return EMAIL_COLUMNS[config.email_in_models]
 
 
 def erasure_key(config: PrivacyConfiguration) -> bytes:

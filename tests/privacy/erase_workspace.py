@@ -9,6 +9,7 @@ server is the one `scripts/postgres-server.sh` starts for tests/postgres.
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -150,12 +151,16 @@ def delete_in_piggy(sandbox: Sandbox, contact_uuid: str) -> None:
 
 
 class CrmReceiver:
-    """A CRM endpoint on loopback that accepts every batch, so pushes land in the audit."""
+    """A CRM endpoint on loopback that accepts every batch, so pushes land in the audit; it keeps
+    the bodies it received (`bodies`) for tests that look at what left."""
 
     def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        bodies = self.bodies
+
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()

@@ -18,7 +18,8 @@ consent as (
 select
     contacts.contact_uuid,
     contacts.contact_id,
-    contacts.email,
+    {{ model_email('contacts.email') }} as email,
+    {{ email_sha256('contacts.email') }} as email_sha256,
     contacts.firstname,
     contacts.lastname,
     contacts.contact_status,

@@ -11,7 +11,7 @@ with ledger as (
 
 select
     contacts.contact_uuid,
-    contacts.email,
+    {{ model_email('contacts.email') }} as email,
     contacts.credit_balance as api_credit_balance,
     coalesce(ledger.ledger_credits, 0) as ledger_credit_balance,
     coalesce(contacts.credit_balance, 0) - coalesce(ledger.ledger_credits, 0) as drift_credits,
