@@ -4,7 +4,8 @@ Pages reach dlt as pyarrow tables with explicit schemas (docs/raw-tables.md) and
 Configuration arrives the dlt way, under `[sources.piggy]` or `SOURCES__PIGGY__*`.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from piggy_source.helpers import contact_items, contacts_disposition, finish_swe
 from piggy_source.listing import Listing
 from piggy_source.order import NewestFirst
 from piggy_source.readers import SharedClient, read_listing, to_dlt_items
+from piggy_source.refetch import refetch_named
 from piggy_source.schemas import (
     GIFTCARD_TRANSACTIONS,
     LOYALTY_TRANSACTIONS,
@@ -38,6 +40,7 @@ from piggy_source.settings import (
 )
 from piggy_source.stats import RunStats
 from piggy_source.sweep import Sweep
+from piggy_source.sweep_schedule import DEFAULT_SWEEP_EVERY_RUNS, check_every, count_run, sweep_due
 
 __all__ = ["RESOURCE_NAMES", "RunStats", "piggy_source"]
 
@@ -63,6 +66,8 @@ def piggy_source(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     max_retry_after_seconds: float = DEFAULT_MAX_RETRY_AFTER_SECONDS,
     contacts_sweep: bool = True,
+    contacts_sweep_every_runs: int = DEFAULT_SWEEP_EVERY_RUNS,
+    refetch_contacts: list[str] | None = None,
     max_retire_share: float = DEFAULT_MAX_RETIRE_SHARE,
     start_date: datetime | None = None,
     end_date: datetime | None = None,
@@ -72,7 +77,9 @@ def piggy_source(
 
     `start_date`/`end_date` (both or neither) make a backfill: ledgers and contacts read only that
     window and no saved cursor moves. `contacts_sweep=False` reads only new contacts, which keeps
-    balances and tiers of known contacts as they were (only a sweep sees changes to them).
+    balances and tiers of known contacts as they were (only a sweep sees changes to them);
+    `contacts_sweep_every_runs=N` sweeps on one run in N (`piggy_source.sweep_schedule`), and the
+    runs in between read new contacts and the `refetch_contacts` uuids (webhook events named them).
     `stats`, a `RunStats`, receives pages, rows, requests, retries and 429s per resource as they
     happen (the CLI's progress display); `requests_per_minute` fixes the request budget, else it
     is learned from `X-RateLimit-Limit` over `rate_limit_window_seconds`. A `Retry-After` longer
@@ -98,7 +105,9 @@ def piggy_source(
     lookback, share = lookback_seconds, max_retire_share
     dated = {name: _ledger(shared, name, lookback, concurrency, window) for name in LEDGER_TABLES}
     dated["prepaid_transactions"] = _prepaid(shared, lookback, concurrency, window)
-    dated["contacts"] = _contacts(shared, contacts_sweep, lookback, concurrency, window, share)
+    every = check_every(contacts_sweep_every_runs) if contacts_sweep else 0
+    plan = ContactsPlan(bool(every) and sweep_due(every), every, share, refetch_contacts or ())
+    dated["contacts"] = _contacts(shared, plan, lookback, concurrency, window)
     return [dated[n] if n in dated else _entity(shared, n, concurrency) for n in RESOURCE_NAMES]
 
 
@@ -159,22 +168,27 @@ def _prepaid(shared: SharedClient, lookback: int, concurrency: int, window: Wind
     return prepaid
 
 
+@dataclass(frozen=True)
+class ContactsPlan:
+    """Whether this run sweeps, one in how many runs does (0: never), and whom events named."""
+
+    sweep: bool
+    every_runs: int
+    max_retire_share: float
+    refetch: Collection[str]
+
+
 def _contacts(
-    shared: SharedClient,
-    sweep: bool,
-    lookback: int,
-    concurrency: int,
-    window: Window,
-    max_retire_share: float,
+    shared: SharedClient, plan: ContactsPlan, lookback: int, concurrency: int, window: Window
 ) -> DltResource:
     """Contacts as scd2 history: balance, tier and profile versions, deletions as closed rows.
 
     Only a complete sweep may retire contacts it did not see, and only those Piggy confirms gone
-    (`piggy_source.sweep`); a partial read (new contacts only, a backfill window) is scoped so
-    that it versions only the contacts it read, and a contact the sweep sent to quarantine was
-    seen, not deleted, so its version stays open.
+    (`piggy_source.sweep`); a partial read (new contacts only, named contacts, a backfill window)
+    is scoped so that it versions only the contacts it read, and a contact the sweep sent to
+    quarantine was seen, not deleted, so its version stays open.
     """
-    complete = sweep and window is None
+    complete = plan.sweep and window is None
     endpoint = ENDPOINTS["contacts"]
     since = declare(window, lookback, hand_cursor_start("contacts", lookback))
 
@@ -188,7 +202,7 @@ def _contacts(
         reach = Reach(created_at)
         params = {"sort": "created_at", **({} if complete else api_filters(created_at))}
         listing = Listing(endpoint.path)
-        seen = Sweep(listing, max_retire_share)
+        seen = Sweep(listing, plan.max_retire_share)
         unread: set[str | None] = set()
         for records in read_listing(shared, "contacts", endpoint, params, concurrency, listing):
             flat, items = contact_items(seen.fresh(records), shared.stats, unread)
@@ -196,8 +210,11 @@ def _contacts(
             yield from items
         if complete:
             yield from finish_sweep(shared, seen, unread, concurrency)
+        elif window is None:
+            yield from refetch_named(shared, plan.refetch, seen.seen, concurrency)
         if window is None:
             forget_hand_cursor()
+            count_run(complete, plan.every_runs)
 
     return contacts
 

@@ -13,16 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.extract import DltSource
 
 from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
+from piggy_source.sweep_schedule import schedule_line
+from pipelines.contacts_history import history_at_stake
 from pipelines.dlt_workarounds import finish_interrupted
 from pipelines.errors import CliError, RefusedError
 from pipelines.locks import held
 from pipelines.privacy.load_filter import forget_erased
 from pipelines.warehouse import location
+from pipelines.webhooks.landing import hear
 
 DESTINATIONS = ("duckdb", "postgres", "bigquery", "snowflake", "redshift", "motherduck")
 DEFAULT_DATASET = "piggy_raw"
@@ -42,6 +44,8 @@ class LoadSummary:
     resources: dict[str, ResourceStats] = field(default_factory=dict)
     dropped: str | None = None
     warehouse: str = ""
+    contacts_sweep: str | None = None
+    """Whether this run swept the contacts, and when the next sweep is due."""
 
     @property
     def rows(self) -> int:
@@ -167,38 +171,6 @@ def make_source(
     return source.with_resources(*selected) if selected else source
 
 
-def history_at_stake(pipeline: dlt.Pipeline, full_refresh: bool, refresh: str | None) -> str | None:
-    """What a refresh would drop that no API read brings back, or None when nothing is lost.
-
-    A refresh drops tables and reads them again; the contacts' scd2 history (earlier balances,
-    tiers and profiles, deleted contacts) is in no API answer, so once dropped it is gone.
-    """
-    if not (full_refresh or refresh == "contacts") or not pipeline.default_schema_name:
-        return None
-    schema = pipeline.default_schema
-    if "contacts" not in schema.tables:
-        return None
-    with pipeline.sql_client() as client:
-        table = client.make_qualified_table_name("contacts")
-        try:
-            versions, contacts, closed = client.execute_sql(
-                f"SELECT count(*), count(DISTINCT uuid), count(_dlt_valid_to) FROM {table}"
-            )[0]
-        except DatabaseUndefinedRelation:
-            return None
-    if not closed:
-        return None
-    tables = [
-        t["name"] for t in schema.data_tables() if full_refresh or t.get("resource") == refresh
-    ]
-    flag = "--full-refresh" if full_refresh else "--refresh contacts"
-    return (
-        f"{flag} drops {len(tables)} tables, among them the contacts history: {versions} versions "
-        f"of {contacts} contacts, {closed} of them earlier or deleted versions no API read brings "
-        "back"
-    )
-
-
 def run_load(
     resources: Sequence[str] | None = None,
     *,
@@ -226,7 +198,12 @@ def run_load(
     configure_dlt(destination)
     pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
     stats = RunStats(listener)
+    heard = hear(selected, start_date is not None)
+    if heard is not None:
+        source_options = {**source_options, "refetch_contacts": heard.contacts}
     source = make_source(selected, base_url, stats, (start_date, end_date), source_options)
+    if heard is not None:
+        heard.add_to(source)
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with exclusive_run(pipeline):  # before anything opens the warehouse: a second run refuses here
@@ -245,4 +222,7 @@ def run_load(
         resources=dict(stats.resources),
         dropped=dropped,
         warehouse=location(pipeline),
+        contacts_sweep=schedule_line(source.resources["contacts"].state)
+        if "contacts" in source.selected_resources
+        else None,
     )

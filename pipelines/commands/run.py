@@ -14,6 +14,7 @@ from pipelines.errors import CliError
 from pipelines.json_output import JsonFlag, result_document
 from pipelines.load_status import PipelineStatus, read_status
 from pipelines.loading import DEFAULT_DATASET, LoadSummary, run_load
+from pipelines.source_freshness import freshness_document, freshness_table, read_source_freshness
 
 PROGRESS_FIELDS = (
     "{task.description:<22} {task.fields[pages]:>6} pages {task.fields[rows]:>9} rows "
@@ -75,6 +76,8 @@ def run(
             Console(stderr=True).print(f"{summary.dropped}: dropped (--yes)")
         Console().print(summary_table(summary))
         typer.echo(f"warehouse: {summary.warehouse}")
+        if summary.contacts_sweep:
+            typer.echo(f"contacts sweep: {summary.contacts_sweep}")
         erase_deleted(pipeline_name)
 
 
@@ -168,11 +171,14 @@ def status(
     destination: str = typer.Option(None, "--destination", help="Override the destination."),
     as_json: JsonFlag = False,
 ) -> None:
-    """Per raw table: rows loaded and the saved cursor; then the most recent loads."""
+    """Per raw table: rows loaded and the saved cursor; the most recent loads; source freshness."""
     with result_document("status", as_json) as document:
         report = read_status(pipeline_name, destination=destination)
         document.update(status_document(report))
         Console().print(*status_tables(report))
+        freshness = read_source_freshness(pipeline_name)
+        document["source_freshness"] = freshness_document(freshness)
+        Console().print(freshness_table(freshness))
         typer.echo(f"warehouse: {report.warehouse}")
 
 
