@@ -6,14 +6,23 @@ on our profile (`pipelines.dbt_connection`).
 """
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dlt
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipelines.dbt_connection import dbt_arguments
+from pipelines.dbt_connection import (
+    TARGETS,
+    bigquery_keyfile,
+    dbt_arguments,
+    environment,
+    warehouse_settings,
+)
 from pipelines.errors import CliError
 
 FAILED_STATUSES = ("error", "fail", "runtime error")
@@ -102,3 +111,31 @@ def describe_failure(
     more = f" (and {others} more failed; see {paths['logs']}/dbt.log)" if others else ""
     rows = f": {detail}" if detail else ""
     return f"dbt build failed: {kind} {name}: {message}{rows}{more}"
+
+
+@contextmanager
+def pipeline_warehouse(pipeline: dlt.Pipeline) -> Iterator[str]:
+    """dbt's connection to the warehouse `pipeline` loads into, for the block; yields the target."""
+    target = pipeline.destination.destination_type.rsplit(".", 1)[-1]
+    if target not in TARGETS:
+        choices = ", ".join(TARGETS)
+        raise CliError(f"dbt has no target for destination {target}: load into {choices}")
+    settings = warehouse_settings(pipeline, target)
+    with bigquery_keyfile(pipeline, target) as keyfile, environment({**settings, **keyfile}):
+        yield target
+
+
+def invoke(subcommand: list[str], paths: dict[str, Path], extra: tuple[str, ...] = ()) -> Any:
+    """A dbt command with two words (`source freshness`, `docs generate`) on our project and
+    profile; dbt's result object, or one line when dbt could not run at all."""
+    from dbt.cli.main import dbtRunner
+
+    group, command = subcommand
+    arguments = [group, *dbt_arguments(command, paths, None, {}), *extra]
+    result = dbtRunner().invoke(arguments)
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt
+    if result.exception is not None or result.result is None:
+        reason = one_line(result.exception) or f"see {paths['logs']}/dbt.log"
+        raise CliError(f"dbt {group} {command} failed: {reason}")
+    return result
