@@ -9,7 +9,7 @@ import typer
 from pipelines.webhooks import service
 from pipelines.webhooks.events import SUBSCRIBED_TYPES
 from pipelines.webhooks.settings import DEFAULT_PORT, load_connection, load_webhooks
-from pipelines.webhooks.status import read_status, status_lines
+from pipelines.webhooks.status import open_journal, read_status, status_lines
 from pipelines.webhooks.subscribe import subscribe as subscribe_url
 
 group = typer.Typer(
@@ -37,6 +37,20 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print one JSON ob
         return
     for line in status_lines(report):
         typer.echo(line)
+
+
+@group.command()
+def replay() -> None:
+    """Move every dead letter back to pending, once their cause is fixed; the count is kept."""
+    journal = open_journal(load_webhooks().journal_path())
+    try:
+        moved, replayed = journal.replay(), journal.figures()["replayed"]
+    finally:
+        journal.close()
+    typer.echo(
+        f"moved {moved} dead letter(s) back to pending ({replayed} replayed so far); a running "
+        "receiver pushes them on its next pass"
+    )
 
 
 @group.command()

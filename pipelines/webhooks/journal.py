@@ -154,6 +154,19 @@ class Journal:
                 )
         return dead
 
+    def replay(self) -> int:
+        """Dead letters back to pending with fresh attempts (after the cause was fixed); the
+        count is added to the journal's `replayed` counter, which `webhooks status` shows."""
+        with self._lock, self._transaction():
+            cursor = self._db.execute(
+                "UPDATE events SET state = ?, attempts = 0, next_attempt_at = 0, last_error = NULL "
+                "WHERE state = ?",
+                (PENDING, DEAD),
+            )
+            if cursor.rowcount:
+                self._bump("replayed", cursor.rowcount)
+            return cursor.rowcount
+
     def prune(self, older_than_seconds: float) -> int:
         """Forget settled events past the retention; pending, dead and unknown ones stay, and so
         does the newest event (SQLite gives the next id after the highest one left)."""
@@ -172,7 +185,7 @@ class Journal:
             return {state: count for state, count in rows}
 
     def figures(self) -> dict[str, float | None]:
-        """Oldest pending receipt, last push and the duplicate count, for `webhooks status`."""
+        """Oldest pending receipt, last push, duplicate and replay counts, for `webhooks status`."""
         with self._lock:
             (oldest,) = self._db.execute(
                 "SELECT min(received_at) FROM events WHERE state = ?", (PENDING,)
@@ -182,6 +195,7 @@ class Journal:
             "oldest_pending_at": oldest,
             "last_push_at": counters.get("last_push_at"),
             "duplicates": int(counters.get("duplicates", 0)),
+            "replayed": int(counters.get("replayed", 0)),
         }
 
     def dead_letters(self, limit: int = 20) -> list[dict[str, object]]:
@@ -205,10 +219,10 @@ class Journal:
             raise
         self._db.execute("COMMIT")
 
-    def _bump(self, name: str) -> None:
+    def _bump(self, name: str, by: int = 1) -> None:
         self._db.execute(
-            "INSERT INTO counters VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1",
-            (name,),
+            "INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + ?",
+            (name, by, by),
         )
 
     def _set(self, name: str, value: float) -> None:

@@ -9,14 +9,19 @@ from pipelines.webhooks.errors import WebhookSetupError
 from pipelines.webhooks.journal import DEAD, DONE, IGNORED, PENDING, UNKNOWN, Journal
 
 
-def read_status(path: Path) -> dict[str, Any]:
-    """Backlog, oldest pending age, last push and dead letters; refuses a journal never created."""
+def open_journal(path: Path) -> Journal:
+    """The receiver's journal; refused when it was never created (nothing is created here)."""
     if not path.exists():
         raise WebhookSetupError(
             f"no webhook journal at {path}: start the receiver with `piggy-elt webhooks serve` "
             "(or point [webhooks] journal_dir at its folder)"
         )
-    journal = Journal(path)
+    return Journal(path)
+
+
+def read_status(path: Path) -> dict[str, Any]:
+    """Backlog, oldest pending age, last push and dead letters; refuses a journal never created."""
+    journal = open_journal(path)
     try:
         counts, figures = journal.counts(), journal.figures()
         dead = journal.dead_letters()
@@ -35,6 +40,7 @@ def read_status(path: Path) -> dict[str, Any]:
         "ignored": counts.get(IGNORED, 0),
         "unknown_types": counts.get(UNKNOWN, 0),
         "duplicates": figures["duplicates"],
+        "replayed": figures["replayed"],
         "dead_letter_sample": dead,
     }
 
@@ -51,6 +57,7 @@ def status_lines(status: dict[str, Any]) -> list[str]:
         f"dead letters: {status['dead_letters']}",
         f"done: {status['done']}, no contact named: {status['ignored']}, "
         f"unknown types: {status['unknown_types']}, duplicate deliveries: {status['duplicates']}",
+        f"dead letters replayed so far: {status['replayed']}",
     ]
     for letter in status["dead_letter_sample"]:
         lines.append(

@@ -86,3 +86,18 @@ def test_since_reads_every_state_after_an_id_in_order(journal):
     ]
     assert rows[0].body == b"event 2" and rows[0].received_at > 0
     assert journal.since(3) == []
+
+
+def test_replay_moves_dead_letters_back_to_pending_and_counts_them(journal):
+    add(journal, 1, "a")
+    add(journal, 2, "b")
+    add(journal, 3, "c")
+    journal.retry_later([1, 2], "CRM answered HTTP 503", Backoff(1, 60, 60))
+    assert journal.counts() == {"dead": 2, "pending": 1}
+    assert journal.replay() == 2
+    assert journal.counts() == {"pending": 3}
+    assert sorted(item.contact_uuid for item in journal.due(10)) == ["a", "b", "c"]
+    assert journal.replay() == 0
+    assert journal.figures()["replayed"] == 2
+    journal.retry_later([1], "CRM answered HTTP 503", Backoff(1, 60, 60))
+    assert journal.replay() == 1 and journal.figures()["replayed"] == 3
