@@ -5,6 +5,9 @@ balance history is kept between sweeps run every N runs."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from pipelines.loading import LoadSummary, run_load
 from pipelines.webhooks.events import parse
 from pipelines.webhooks.journal import IGNORED, PENDING, UNKNOWN, Journal
 
+REPO = Path(__file__).resolve().parents[2]
 CONTACT_READS = "GET /contacts/{uuid}"
 QUIET = {"signups": 0, "earns": 0, "redemptions": 0, "cashback": 0, "tier_changes": 0}
 
@@ -186,3 +190,30 @@ def test_the_sandbox_deliveries_reach_the_warehouse_through_the_receivers_journa
     assert len(named) == events[0][1]
     for uuid, balance in named:
         assert balance == account.api("GET", f"/contacts/{uuid}")["credit_balance"]["balance"]
+
+
+def test_the_run_summary_says_when_the_next_sweep_is_due(sandbox, tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "DLT_DATA_DIR": str(tmp_path / "dlt"),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        "DESTINATION__DUCKDB__CREDENTIALS": str(tmp_path / "piggy.duckdb"),
+        "WEBHOOKS__JOURNAL_DIR": str(tmp_path / "no-receiver-here"),
+        "SOURCES__PIGGY__API_KEY": sandbox.token,
+        "SOURCES__PIGGY__CONTACTS_SWEEP_EVERY_RUNS": "3",
+    }
+    command = [sys.executable, "-m", "pipelines", "run", "--resources", "contacts"]
+    command += ["--base-url", sandbox.base_url]
+    lines = []
+    for _ in range(2):
+        done = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        lines += [line for line in done.stdout.splitlines() if line.startswith("contacts sweep")]
+    assert lines == [
+        "contacts sweep: swept; next sweep in 3 runs",
+        "contacts sweep: not swept; next sweep in 2 runs",
+    ]
+    assert not (tmp_path / "no-receiver-here").exists()
