@@ -15,7 +15,8 @@ def run_results(warehouse: Warehouse) -> list[dict]:
 def test_dbt_build_is_green(warehouse: Warehouse):
     assert warehouse.transform.returncode == 0, warehouse.transform.stderr[-2000:]
     results = run_results(warehouse)
-    failed = [r["unique_id"] for r in results if r["status"] not in ("pass", "success")]
+    failed = [r["unique_id"] for r in results if r["status"] not in ("pass", "success")
+              and (r["status"], r["unique_id"].split(".")[0]) != ("no-op", "exposure")]
     assert failed == []
     assert "dbt build on duckdb" in warehouse.transform.stdout
 
@@ -41,14 +42,27 @@ def test_build_ran_the_reconciliation_and_every_unit_test(warehouse: Warehouse):
     } <= unit_tests
 
 
-def test_every_model_lands_in_the_analytics_schema(warehouse: Warehouse):
-    tables = {name for (name,) in warehouse.query(
-        "select table_name from information_schema.tables where table_schema = 'piggy_analytics'")}
+def test_a_bi_user_sees_only_what_to_query_in_the_analytics_schema(warehouse: Warehouse):
+    """Facts, dims, marts, segments and the payout review in piggy_analytics; staging and
+    intermediate models each in their own schema, by these exact names."""
+    by_schema: dict[str, set[str]] = {}
+    for schema, name in warehouse.query(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_schema in ('piggy_analytics', 'piggy_staging', 'piggy_intermediate')"
+    ):
+        by_schema.setdefault(schema, set()).add(name)
+    analytics = by_schema["piggy_analytics"]
     assert {
         "dim_contacts", "fct_points_ledger", "mart_points_liability", "mart_resource_freshness",
         "seg_points_expiring_14d", "seg_vip_candidates", "seg_lapsed_redeemers",
-        "seg_high_value_at_risk",
-    } <= tables
+        "seg_high_value_at_risk", "mart_payout_review", "stg_actions__cashback_requests",
+    } <= analytics
+    moved = {name for name in analytics if name.startswith(("stg_piggy__", "int_"))}
+    assert moved == set()
+    assert {"stg_piggy__contacts", "stg_piggy__dlt_loads"} <= by_schema["piggy_staging"]
+    assert all(name.startswith("stg_piggy__") for name in by_schema["piggy_staging"])
+    assert {"int_contacts_current", "int_points_fifo"} <= by_schema["piggy_intermediate"]
+    assert all(name.startswith("int_") for name in by_schema["piggy_intermediate"])
 
 
 def test_unknown_pipeline_is_one_clear_line(warehouse: Warehouse):
