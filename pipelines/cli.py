@@ -13,6 +13,7 @@ from typer.exceptions import TyperException
 from pipelines.at_rest import create_owner_only, delete_loaded_files, warn_if_secrets_readable
 from pipelines.commands import (
     demo,
+    docs,
     erase,
     export,
     payouts,
@@ -65,6 +66,7 @@ for command_group in (
     sync,
     report,
     demo,
+    docs,
     webhooks,
     erase,
 ):
