@@ -5,7 +5,6 @@ quarantine with the reason; the rest of its page still loads. Top-level keys the
 know become extra columns, typed from their values, so the schema evolves instead of losing data.
 """
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
+from piggy_source.columns import ROW_HASH_FIELD, columnar_table, content_hash
 from piggy_source.quarantine import quarantine_row
 from piggy_source.schemas import PRESENT_KEYS, Column, TableSpec
 from piggy_source.values import BadValue, convert
@@ -66,9 +66,7 @@ def flatten_record(spec: TableSpec, record: Any) -> dict[str, Any]:
 
 def row_hash(row: dict[str, Any], columns: Sequence[str]) -> str:
     """A content hash of the tracked columns: scd2 opens a new version only when it changes."""
-    values = [row.get(name) for name in columns]
-    digest = hashlib.sha256(orjson.dumps(values, default=str))
-    return digest.hexdigest()[:32]
+    return content_hash([row.get(name) for name in columns])
 
 
 def flatten_page(
@@ -77,7 +75,24 @@ def flatten_page(
     records: Sequence[Any],
     hash_columns: Sequence[str] = (),
 ) -> FlatPage:
-    """Flatten every record of a page; quarantine the unreadable ones with their reason."""
+    """Flatten every record of a page; quarantine the unreadable ones with their reason.
+
+    A well-formed page is turned into columns directly (`piggy_source.columns`); a page with
+    anything unusual goes record by record, which lands the same rows and finds the culprits.
+    """
+    table = columnar_table(spec, records, hash_columns) if records else None
+    if table is not None:
+        return FlatPage(_with_extras(table, spec, list(records)))
+    return flatten_records(spec, resource, records, hash_columns)
+
+
+def flatten_records(
+    spec: TableSpec,
+    resource: str,
+    records: Sequence[Any],
+    hash_columns: Sequence[str] = (),
+) -> FlatPage:
+    """The record-by-record way: each record checked alone, the unreadable ones quarantined."""
     rows: list[dict[str, Any]] = []
     sources: list[dict] = []
     quarantined: list[dict[str, Any]] = []
@@ -92,8 +107,7 @@ def flatten_page(
     table = pa.Table.from_pylist(rows, schema=spec.arrow_schema())
     if hash_columns:
         hashes = [row_hash(row, hash_columns) for row in rows]
-        row_hash_field = pa.field("row_hash", pa.string(), nullable=False)
-        table = table.append_column(row_hash_field, pa.array(hashes, pa.string()))
+        table = table.append_column(ROW_HASH_FIELD, pa.array(hashes, pa.string()))
     return FlatPage(_with_extras(table, spec, sources), quarantined)
 
 
