@@ -2,7 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from pipelines.exports.runner import ExportResult, export_segment
 from pipelines.exports.segments import declared_segments, require_segments
 from pipelines.exports.settings import load_settings
 from pipelines.exports.warehouse import actions_session
+from pipelines.json_output import JsonFlag, result_document, warn
 from pipelines.privacy.settings import email_column, load_privacy
 
 
@@ -31,8 +32,22 @@ def export(
     ] = None,
     pipeline_name: Annotated[str, typer.Option(help="The loading dlt pipeline.")] = "piggy",
     actor: Annotated[str | None, typer.Option(help="Who runs this, for the audit.")] = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Write each segment to CSV/Parquet with a manifest and push the changes to the targets."""
+    with result_document("export", as_json) as document:
+        _export(document, segment, full, allow_stale, output_dir, pipeline_name, actor)
+
+
+def _export(
+    document: dict[str, Any],
+    segment: list[str] | None,
+    full: bool,
+    allow_stale: bool,
+    output_dir: Path | None,
+    pipeline_name: str,
+    actor: str | None,
+) -> None:
     settings = load_settings()
     email = email_column(load_privacy())
     if output_dir is not None:
@@ -46,11 +61,32 @@ def export(
         freshness = check_freshness(pipeline, required, max_age, now)
         if not allow_stale:
             require_fresh(freshness, max_age)
+        elif freshness.stale:
+            warn(document, f"exporting stale data (--allow-stale): {', '.join(freshness.stale)}")
         results = [
             export_segment(pipeline, settings, name, freshness, context, full=full, email=email)
             for name in segments
         ]
+    document.update(
+        output_dir=str(settings.output_dir),
+        full=full,
+        data_watermark=freshness.data_watermark,
+        segments={
+            result.segment: _segment_document(result, settings.output_dir) for result in results
+        },
+    )
     _print_summary(results, settings.output_dir)
+
+
+def _segment_document(result: ExportResult, output_dir: Path) -> dict[str, Any]:
+    """What `export --json` says of one segment: members, changes, withheld, sent, files."""
+    return {
+        "members": result.rows,
+        **{change: result.counts[change] for change in ("entered", "changed", "left")},
+        "withheld": result.withheld,
+        "sent": result.sent,
+        "manifest": str(output_dir / result.segment / "manifest.json"),
+    }
 
 
 def _print_summary(results: list[ExportResult], output_dir: Path) -> None:

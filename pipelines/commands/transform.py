@@ -2,6 +2,7 @@
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -15,6 +16,7 @@ from pipelines.dbt_connection import (
 )
 from pipelines.dbt_runs import describe_failure, run_build
 from pipelines.errors import CliError, DataCheckError, UsageError
+from pipelines.json_output import JsonFlag, result_document
 from pipelines.privacy.settings import load_privacy, model_variables
 from pipelines.warehouse import attach_pipeline
 
@@ -38,8 +40,21 @@ def transform(
         "--target-path",
         help="Where dbt writes compiled SQL and artifacts. Default: dbt_project/target.",
     ),
+    as_json: JsonFlag = False,
 ) -> None:
     """Run `dbt build` (models, data tests, unit tests) on the warehouse the pipeline loaded."""
+    with result_document("transform", as_json) as document:
+        _transform(document, target, select, pipeline_name, as_of, target_path)
+
+
+def _transform(
+    document: dict[str, Any],
+    target: str | None,
+    select: str | None,
+    pipeline_name: str,
+    as_of: str | None,
+    target_path: str | None,
+) -> None:
     variables = model_variables(load_privacy())
     if as_of:
         variables["as_of_date"] = check_day(as_of)
@@ -58,6 +73,18 @@ def transform(
     settings = warehouse_settings(pipeline, chosen)
     with bigquery_keyfile(pipeline, chosen) as keyfile, environment({**settings, **keyfile}):
         outcome = run_build(paths, select, variables, console)
+        document.update(
+            target=chosen,
+            dataset_name=pipeline.dataset_name,
+            select=select,
+            counts=outcome.counts,
+            failures=[
+                {"resource_type": kind, "name": name, "message": message}
+                for kind, name, message in outcome.failures
+            ],
+            dbt_seconds=round(outcome.seconds, 3),
+            target_path=str(paths["target"]),
+        )
         if select and not outcome.counts:
             raise UsageError(f"--select {select!r} matched no dbt model, seed or test")
         if outcome.failures:
