@@ -2,6 +2,16 @@
 
 Pages reach dlt as pyarrow tables with explicit schemas (docs/raw-tables.md) and load as parquet.
 Configuration arrives the dlt way, under `[sources.piggy]` or `SOURCES__PIGGY__*`.
+
+`start_date`/`end_date` (both or neither) make a backfill: ledgers and contacts read only that
+window and no saved cursor moves. `contacts_sweep=False` reads only new contacts, which keeps
+balances and tiers of known contacts as they were (only a sweep sees changes to them);
+`contacts_sweep_every_runs=N` sweeps on one run in N (`piggy_source.sweep_schedule`), and the runs
+in between read new contacts and the `refetch_contacts` uuids (webhook events named them).
+`stats`, a `RunStats`, receives pages, rows, requests, retries and 429s per resource as they
+happen (the CLI's progress display); `requests_per_minute` fixes the request budget, else it is
+learned from `X-RateLimit-Limit` over `rate_limit_window_seconds`. A `Retry-After` longer than
+`max_retry_after_seconds` ends the run rather than sleeping through it.
 """
 
 from collections.abc import Collection, Iterator, Sequence
@@ -19,7 +29,7 @@ from piggy_source.hand_cursor import forget_hand_cursor, hand_cursor_start
 from piggy_source.helpers import contact_items, contacts_disposition, finish_sweep
 from piggy_source.listing import Listing
 from piggy_source.order import NewestFirst
-from piggy_source.readers import SharedClient, read_listing, to_dlt_items
+from piggy_source.readers import FIRST_PAGE_ASKED, SharedClient, read_listing, to_dlt_items
 from piggy_source.refetch import refetch_named
 from piggy_source.schemas import (
     GIFTCARD_TRANSACTIONS,
@@ -73,18 +83,8 @@ def piggy_source(
     end_date: datetime | None = None,
     stats: Any = None,
 ) -> Sequence[DltResource]:
-    """Every analytic resource, redemption-related ledgers first.
-
-    `start_date`/`end_date` (both or neither) make a backfill: ledgers and contacts read only that
-    window and no saved cursor moves. `contacts_sweep=False` reads only new contacts, which keeps
-    balances and tiers of known contacts as they were (only a sweep sees changes to them);
-    `contacts_sweep_every_runs=N` sweeps on one run in N (`piggy_source.sweep_schedule`), and the
-    runs in between read new contacts and the `refetch_contacts` uuids (webhook events named them).
-    `stats`, a `RunStats`, receives pages, rows, requests, retries and 429s per resource as they
-    happen (the CLI's progress display); `requests_per_minute` fixes the request budget, else it
-    is learned from `X-RateLimit-Limit` over `rate_limit_window_seconds`. A `Retry-After` longer
-    than `max_retry_after_seconds` ends the run rather than sleeping through it.
-    """
+    """Every analytic resource, redemption-related ledgers first; the arguments are described in
+    this module's docstring."""
     run_stats = stats if isinstance(stats, RunStats) else RunStats()
     shared = SharedClient(
         {
@@ -128,7 +128,9 @@ def _ledger(
     def ledger(created_at: CreatedAt = since) -> Iterator[Any]:
         reach = Reach(created_at)
         params = {"sort": "created_at", **api_filters(created_at)}
-        for records in read_listing(shared, name, ENDPOINTS[name], params, concurrency):
+        pages = read_listing(shared, name, ENDPOINTS[name], params, concurrency)
+        yield FIRST_PAGE_ASKED
+        for records in pages:
             flat, items = to_dlt_items(spec, name, records, shared.stats)
             reach.take(flat)
             yield from items
@@ -152,7 +154,8 @@ def _prepaid(shared: SharedClient, lookback: int, concurrency: int, window: Wind
     @dlt.resource(name=name, primary_key="uuid", write_disposition="merge", parallelized=True)
     def prepaid(created_at: CreatedAt = since) -> Iterator[Any]:
         reach = Reach(created_at)
-        pages = read_listing(shared, name, ENDPOINTS[name], {}, concurrency)
+        pages = read_listing(shared, name, ENDPOINTS[name], {}, concurrency, batch_rows=1)
+        yield FIRST_PAGE_ASKED
         order = NewestFirst()
         for records in pages:
             kept = within(created_at, records)
@@ -204,7 +207,9 @@ def _contacts(
         listing = Listing(endpoint.path)
         seen = Sweep(listing, plan.max_retire_share)
         unread: set[str | None] = set()
-        for records in read_listing(shared, "contacts", endpoint, params, concurrency, listing):
+        pages = read_listing(shared, "contacts", endpoint, params, concurrency, listing)
+        yield FIRST_PAGE_ASKED
+        for records in pages:
             flat, items = contact_items(seen.fresh(records), shared.stats, unread)
             reach.take(flat)
             yield from items
@@ -226,7 +231,9 @@ def _entity(shared: SharedClient, name: str, concurrency: int) -> DltResource:
 
     @dlt.resource(name=name, primary_key=key, write_disposition="merge", parallelized=True)
     def entity() -> Iterator[Any]:
-        for records in read_listing(shared, name, ENDPOINTS[name], {}, concurrency):
+        pages = read_listing(shared, name, ENDPOINTS[name], {}, concurrency)
+        yield FIRST_PAGE_ASKED
+        for records in pages:
             yield from to_dlt_items(spec, name, records, shared.stats)[1]
 
     return entity

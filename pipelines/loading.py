@@ -171,6 +171,31 @@ def make_source(
     return source.with_resources(*selected) if selected else source
 
 
+def hearing_source(
+    selected: list[str] | None,
+    base_url: str | None,
+    stats: RunStats,
+    window: tuple[datetime | None, datetime | None],
+    options: dict[str, Any],
+    hears: bool,
+) -> DltSource:
+    """`make_source`, with the webhook events since the last run and their contacts to refetch
+    when the run `hears` the journal (not a backfill, not a refresh: those leave the events, and
+    their cursor, for the next run)."""
+    heard = hear(selected) if hears else None
+    if heard is None:
+        return make_source(selected, base_url, stats, window, options)
+    options = {**options, "refetch_contacts": heard.contacts}
+    return heard.add_to(make_source(selected, base_url, stats, window, options))
+
+
+def sweep_line(source: DltSource) -> str | None:
+    """Whether the run swept the contacts and when the next sweep is due (read after the run)."""
+    if "contacts" not in source.selected_resources:
+        return None
+    return schedule_line(source.resources["contacts"].state)
+
+
 def run_load(
     resources: Sequence[str] | None = None,
     *,
@@ -198,12 +223,8 @@ def run_load(
     configure_dlt(destination)
     pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
     stats = RunStats(listener)
-    heard = hear(selected, start_date is not None)
-    if heard is not None:
-        source_options = {**source_options, "refetch_contacts": heard.contacts}
-    source = make_source(selected, base_url, stats, (start_date, end_date), source_options)
-    if heard is not None:
-        heard.add_to(source)
+    hears, window = start_date is None and not (full_refresh or refresh), (start_date, end_date)
+    source = hearing_source(selected, base_url, stats, window, source_options, hears)
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with exclusive_run(pipeline):  # before anything opens the warehouse: a second run refuses here
@@ -222,7 +243,5 @@ def run_load(
         resources=dict(stats.resources),
         dropped=dropped,
         warehouse=location(pipeline),
-        contacts_sweep=schedule_line(source.resources["contacts"].state)
-        if "contacts" in source.selected_resources
-        else None,
+        contacts_sweep=sweep_line(source),
     )

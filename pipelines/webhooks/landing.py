@@ -9,8 +9,8 @@ personal is kept (ids, types, the entity's name and uuid, the contact's uuid, th
 the bodies, with emails and names, stay in the journal.
 
 No journal (no receiver ever ran with this `[webhooks] journal_dir`): nothing is added. A run of
-selected resources without contacts, or a backfill window, leaves the events for a later run, so no
-event is marked heard without its contact refetched.
+selected resources without contacts leaves the events for a later run, so no event is marked heard
+without its contact refetched (so does a backfill or a refresh: `pipelines.loading`).
 """
 
 import json
@@ -56,10 +56,10 @@ class Heard:
         return source
 
 
-def hear(selected: Sequence[str] | None, backfill: bool) -> Heard | None:
+def hear(selected: Sequence[str] | None) -> Heard | None:
     """What this run hears from the journal; None when there is no journal or the run does not
     read contacts. Call with the run's pipeline active (its state says where the last run got)."""
-    if backfill or (selected is not None and "contacts" not in selected):
+    if selected is not None and "contacts" not in selected:
         return None
     path = load_webhooks().journal_path()
     if not path.exists():

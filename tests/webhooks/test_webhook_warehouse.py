@@ -126,6 +126,18 @@ def test_events_since_the_last_run_land_once_without_personal_values(account):
     ]
 
 
+def test_a_refresh_leaves_the_events_for_the_next_run(account):
+    account.load()
+    account.receive("contact_updated", "contact", account.contact(0))
+    account.load(refresh="contacts", drop_history=True)
+    assert account.query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'webhook_events'"
+    ) == [(0,)]
+    account.load()
+    assert account.query("SELECT event_id FROM piggy_raw.webhook_events") == [(1,)]
+    account.load(refresh="contacts", drop_history=True)
+    assert account.query("SELECT event_id FROM piggy_raw.webhook_events") == [(1,)]
+
 def test_named_contacts_are_refetched_between_sweeps_and_keep_their_balance_history(account):
     first = account.load(contacts_sweep_every_runs=3)
     assert first.contacts_sweep == "swept; next sweep in 3 runs"
