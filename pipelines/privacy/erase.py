@@ -99,7 +99,7 @@ def find_member(session: Session, uuid: str | None, email: str | None) -> Member
 def survey(session: Session, member: Member, apply: bool = False) -> dict[str, int]:
     """Every table and file with the member's personal data, and rows; changed when `apply`.
     dlt's staging datasets are included: a merge leaves its last batch there."""
-    actions, touched = session.actions, {}
+    actions, touched = session.actions, dict[str, int]()
     for raw in session.with_staging(session.raw_dataset):
         touched |= erase_keyed(actions, raw, RAW_TABLES, member, apply)
         touched |= erase_mentions(actions, raw, member, apply)
@@ -134,7 +134,7 @@ def erase_all(
     return [Erasure(m, t, e) for (m, t), e in zip(planned, entries, strict=True)]
 
 
-def _values(session: Session, spec: PersonalTable, column: str, key: str, value: str) -> set[Any]:
+def _values(session: Session, spec: PersonalTable, column: str, key: str, value: Any) -> set[Any]:
     """Distinct `column` of one raw table where `key` is `value` (none when the table is absent)."""
     with sql_client(session.actions, session.raw_dataset) as client:
         table = client.make_qualified_table_name(spec.table)

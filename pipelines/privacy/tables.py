@@ -183,7 +183,7 @@ def _columns(client: SqlClient, name: str) -> set[str]:
 
 def _count(client: SqlClient, query: str, *params: Any) -> int:
     try:
-        return int(client.execute_sql(query, *params)[0][0])
+        return int((client.execute_sql(query, *params) or [[0]])[0][0])
     except MissingTable:
         return 0
 
