@@ -77,17 +77,22 @@ PageFetcher = Callable[[int], "Future[dict[str, Any]]"]
 
 
 def iter_pages(
-    fetch: PageFetcher, page_size: int, window: int, listing: Listing | None = None
+    fetch: PageFetcher,
+    page_size: int,
+    window: int,
+    listing: Listing | None = None,
+    first_page: "Future[dict[str, Any]] | None" = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield `(page_number, body)` in order until the last page, a short page or an empty page.
 
-    `fetch(n)` submits page `n` and returns a future. With `last_page` known, up to `window` pages
-    are in flight at once; without it, pages are read one by one (the end is found by a short or
-    empty page), never more than page 1's `total` allows. `listing` sees every page and stops a
-    read that repeats itself or outgrows its meta. Closing the generator cancels what is in flight.
+    `fetch(n)` submits page `n` and returns a future; `first_page`, when given, is page 1 asked
+    for already. With `last_page` known, up to `window` pages are in flight at once; without it,
+    pages are read one by one (the end is found by a short or empty page), never more than page
+    1's `total` allows. `listing` sees every page and stops a read that repeats itself or outgrows
+    its meta. Closing the generator cancels what is in flight.
     """
     listing = listing if listing is not None else Listing("the listing")
-    first = fetch(1).result()
+    first = (first_page if first_page is not None else fetch(1)).result()
     info = parse_meta(first.get("meta"))
     limit = listing.start(info, page_size)
     data = first.get("data")

@@ -6,7 +6,9 @@ parallel share one pool, one token and one request budget.
 """
 
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 import dlt
@@ -53,6 +55,94 @@ class SharedClient:
                 self._client = None
 
 
+BATCH_ROWS = 2_000
+"""Records handed on at once: dlt and pyarrow pay a fixed cost per item (schema checks, a parquet
+row group, the arrays of a table), which a 100-record page pays twenty times over."""
+
+FIRST_PAGE_ASKED = None
+"""What a resource yields right after asking for its first page: dlt passes over a None and turns
+to its other resources, so the first pages of every listing are in flight before any is awaited.
+"""
+
+
+class Pages:
+    """One read of a listing, its first page asked for at once; iterate for its records.
+
+    Records come in page order, in batches of at least `batch_rows` (the last may be smaller);
+    `batch_rows=1` hands on every page alone, for a reader that stops after some page. Closing
+    (or dropping) it before the end cancels what is in flight and lets the client go.
+    """
+
+    def __init__(
+        self,
+        shared: SharedClient,
+        resource: str,
+        endpoint: Endpoint,
+        params: dict[str, Any],
+        window: int,
+        listing: Listing | None = None,
+        batch_rows: int = BATCH_ROWS,
+    ) -> None:
+        self._stats, self._resource, self._endpoint = shared.stats, resource, endpoint
+        self._params, self._window, self._batch_rows = params, window, batch_rows
+        self._listing = listing if listing is not None else Listing(endpoint.path)
+        self._client = shared.acquire()
+        first = self._client.submit(resource, endpoint.path, self._query(1))
+        self._first: Future | None = first
+        self._finish = weakref.finalize(self, _let_go, shared, first)
+        self._finish.atexit = False
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        try:
+            if self._endpoint.page_size_param is None:
+                data = self._take_first().result()["data"]
+                self._stats.add(self._resource, pages=1)
+                yield [data] if self._endpoint.single_object else list(data or [])
+                return
+            yield from self._batches()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._finish()
+
+    def _batches(self) -> Iterator[list[Any]]:
+        batch: list[Any] = []
+        handed_on = False
+        size, window = self._endpoint.max_page_size, self._window
+        pages = iter_pages(self._fetch, size, window, self._listing, self._take_first())
+        for page, body in pages:
+            records = body["data"] if isinstance(body["data"], list) else []
+            check_count(self._resource, page, parse_meta(body.get("meta")), len(records))
+            self._stats.add(self._resource, pages=1)
+            batch.extend(records)
+            if len(batch) >= self._batch_rows:
+                yield batch
+                batch, handed_on = [], True
+        if batch or not handed_on:
+            yield batch
+
+    def _take_first(self) -> Future:
+        first, self._first = self._first, None
+        if first is None:
+            raise RuntimeError(f"{self._endpoint.path} is being read already")
+        return first
+
+    def _query(self, page: int) -> dict[str, Any]:
+        endpoint = self._endpoint
+        if endpoint.page_size_param is None:
+            return self._params
+        return {**self._params, "page": page, endpoint.page_size_param: endpoint.max_page_size}
+
+    def _fetch(self, page: int) -> Future:
+        return self._client.submit(self._resource, self._endpoint.path, self._query(page))
+
+
+def _let_go(shared: SharedClient, first: Future) -> None:
+    first.cancel()
+    shared.release()
+
+
 def read_listing(
     shared: SharedClient,
     resource: str,
@@ -60,29 +150,13 @@ def read_listing(
     params: dict[str, Any],
     window: int,
     listing: Listing | None = None,
-) -> Iterator[list[Any]]:
-    """Yield each page's records in page order; an unpaged endpoint is one page.
+    batch_rows: int = BATCH_ROWS,
+) -> Pages:
+    """A read of `endpoint` with its first page in flight; an unpaged endpoint is one batch.
 
     `listing`, when given, is filled with what the read saw (a sweep checks it is complete).
     """
-    listing = listing if listing is not None else Listing(endpoint.path)
-    client = shared.acquire()
-    try:
-        if endpoint.page_size_param is None:
-            data = client.get(resource, endpoint.path, params)["data"]
-            yield [data] if endpoint.single_object else list(data or [])
-            return
-
-        def fetch(page: int):
-            query = {**params, "page": page, endpoint.page_size_param: endpoint.max_page_size}
-            return client.submit(resource, endpoint.path, query)
-
-        for page, body in iter_pages(fetch, endpoint.max_page_size, window, listing):
-            records = body["data"] if isinstance(body["data"], list) else []
-            check_count(resource, page, parse_meta(body.get("meta")), len(records))
-            yield records
-    finally:
-        shared.release()
+    return Pages(shared, resource, endpoint, params, window, listing, batch_rows)
 
 
 def to_dlt_items(
@@ -94,7 +168,7 @@ def to_dlt_items(
 ) -> tuple[FlatPage, list[Any]]:
     """Flatten a page; return it and the items to yield (its table, then its quarantine)."""
     flat = flatten_page(spec, resource, records, hash_columns)
-    stats.add(resource, pages=1, rows=flat.row_count, quarantined=len(flat.quarantined))
+    stats.add(resource, rows=flat.row_count, quarantined=len(flat.quarantined))
     items: list[Any] = []
     if flat.table is not None:
         items.append(flat.table)
