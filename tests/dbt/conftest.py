@@ -8,7 +8,7 @@ import os
 
 import duckdb
 import pytest
-from dbt_warehouse import Warehouse, run_cli
+from dbt_warehouse import DocsSite, Warehouse, run_cli
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +34,13 @@ def warehouse(sandbox, tmp_path_factory) -> Warehouse:
             " and table_schema not like '%staging'"
         ).fetchone()[0]
     return Warehouse(workdir, duckdb_path, env, as_of, raw_schema, transform)
+
+
+@pytest.fixture(scope="session")
+def docs_site(warehouse: Warehouse) -> DocsSite:
+    """`piggy-elt docs` run once on the warehouse: the site, and dbt's manifest and catalog
+    (what the yml declares, what the warehouse holds) beside it."""
+    target = warehouse.workdir / "docs-target"
+    built = run_cli(["docs", "--out", str(warehouse.workdir / "site"), "--target-path",
+                     str(target)], warehouse.env, warehouse.workdir)
+    return DocsSite(built, target)

@@ -3,6 +3,7 @@ test modules import it by a name no other test directory uses)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -29,6 +30,22 @@ class Warehouse:
             return con.execute(sql, list(params)).fetchall()
 
 
+@dataclass
+class DocsSite:
+    """What `piggy-elt docs` did, and the dbt artifacts it left in `target`."""
+
+    run: subprocess.CompletedProcess
+    target: Path
+
+    @property
+    def manifest(self) -> dict:
+        return json.loads((self.target / "manifest.json").read_text())
+
+    @property
+    def catalog(self) -> dict:
+        return json.loads((self.target / "catalog.json").read_text())
+
+
 def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+                          timeout=900)
