@@ -42,12 +42,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parsed = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
+        with self.server.lock:
+            self.server.asked.append(f"{parsed.path}?{parsed.query}")
         upstream = self.server.upstream.get(
             parsed.path, params=query, headers={"Authorization": self.headers["Authorization"]}
         )
         answer = Answer(parsed.path, query, upstream.status_code, upstream.json())
-        with self.server.lock:
-            self.server.asked.append(f"{parsed.path}?{parsed.query}")
         self.server.rewrite(answer)
         body = json.dumps(answer.body).encode()
         self.send_response(answer.status)
@@ -60,6 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _ProxyServer(ThreadingHTTPServer):
+    """`asked` lists the requests in the order they arrived."""
+
     daemon_threads = True
 
     def __init__(self, sandbox, rewrite: Rewrite) -> None:
