@@ -1,29 +1,31 @@
 """Piggy's prepaid (cashback) wallet: credit a contact, read a contact's wallet on our shop.
 
-A credit is sent once and never retried here: when its answer is lost (timeout, dropped connection,
-5xx) Piggy may or may not have booked it, and only a look at the contact's transactions can tell.
-That look is a plain read, retried with backoff like every read.
+Both go through the source's `PiggyClient` (budget, retries, capped `Retry-After`, token renewal)
+behind its blocking facade. A credit is sent once and never retried: when its answer is lost
+(timeout, dropped connection, 5xx) Piggy may or may not have booked it, and only a look at the
+contact's transactions can tell. That look is a plain read, retried like every read.
 
 The prepaid listing has no `sort` and Piggy does not document its default order, so a wallet is
 always read whole (every page up to the `last_page` the first page announced) and nothing here
 depends on the order rows come in. A contact's wallet on one shop is small: a few pages at most.
 """
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
-
 from piggy_source.auth import TokenProvider
-from piggy_source.settings import API_PREFIX
+from piggy_source.blocking import BlockingPiggy, NoAnswer
+from piggy_source.exceptions import PiggyApiError, PiggyConnectionError
+from piggy_source.paging import parse_meta
+from piggy_source.stats import ResourceStats
 from pipelines.payouts.errors import PayoutError
 from pipelines.piggy_connection import PiggyConnection
 
 PAGE_SIZE = 30
 MAX_WALLET_PAGES = 100
+RESOURCE = "payouts"
+"""The name the payouts' requests count under in the client's stats."""
 SETUP_ERROR_CODES = {1008, 7002, 7011}
 """Shop not found, account inactive, no access to the account (contract section 8)."""
 
@@ -57,33 +59,36 @@ class Answer:
         return self.status_code in (401, 403) or code in SETUP_ERROR_CODES
 
 
-class RetryableRead(Exception):
-    """A 429 or 5xx on a read; reads are safe to repeat."""
-
-
 class Wallet:
-    """Sync calls on one httpx client for one payouts shop; the token comes from the source's
-    token provider."""
+    """Calls for one payouts shop on the source's client (its budget, retries, `Retry-After`
+    handling and token renewal), waited on through the blocking facade."""
 
-    def __init__(
-        self, connection: PiggyConnection, shop_uuid: str, timeout_seconds: float = 30.0
-    ) -> None:
+    def __init__(self, connection: PiggyConnection, shop_uuid: str) -> None:
         self.shop_uuid = shop_uuid
-        self._root = connection.base_url.rstrip("/") + API_PREFIX
         tokens = TokenProvider(
             connection.base_url,
             connection.api_key or None,
             connection.client_id or None,
             connection.client_secret or None,
         )
-        token = asyncio.run(_fetch_token(tokens, timeout_seconds))
-        self._http = httpx.Client(
-            timeout=timeout_seconds,
-            headers={"Accept": "application/json", "Authorization": f"Bearer {token}"},
+        self._piggy = BlockingPiggy.open(
+            connection.base_url,
+            tokens,
+            RESOURCE,
+            requests_per_minute=connection.requests_per_minute,
+            rate_limit_window_seconds=connection.rate_limit_window_seconds,
+            timeout_seconds=connection.timeout_seconds,
+            max_attempts=connection.max_attempts,
+            max_retry_after_seconds=connection.max_retry_after_seconds,
         )
 
+    @property
+    def stats(self) -> ResourceStats:
+        """What the calls so far cost: requests, retries, 429s."""
+        return self._piggy.stats.of(RESOURCE)
+
     def close(self) -> None:
-        self._http.close()
+        self._piggy.close()
 
     def __enter__(self) -> "Wallet":
         return self
@@ -94,12 +99,12 @@ class Wallet:
     def credit(self, contact_uuid: str, amount_cents: int) -> Answer:
         """`POST /prepaid-transactions`, exactly one attempt."""
         try:
-            response = self._http.post(
-                f"{self._root}/prepaid-transactions", json=self.payload(contact_uuid, amount_cents)
+            reply = self._piggy.post_once(
+                "/prepaid-transactions", self.payload(contact_uuid, amount_cents)
             )
-        except httpx.TransportError as exc:
-            return Answer(None, None, f"no answer ({type(exc).__name__})")
-        return Answer(response.status_code, _json(response))
+        except NoAnswer as exc:
+            return Answer(None, None, f"no answer ({exc})")
+        return Answer(reply.status_code, reply.body)
 
     def payload(self, contact_uuid: str, amount_cents: int) -> dict[str, Any]:
         return {
@@ -125,15 +130,15 @@ class Wallet:
         """Every page up to the `last_page` announced by the first, so order never matters."""
         page, last_page = 1, 1
         params = {"contact_uuid": contact_uuid, "shop_uuid": self.shop_uuid, "limit": PAGE_SIZE}
+        what = f"the wallet of contact {contact_uuid}"
         while page <= last_page:
-            what = f"the wallet of contact {contact_uuid}"
             body = self._read("/prepaid-transactions", {**params, "page": page}, what) or {}
             rows = body.get("data") or []
             if not rows:
                 return
             yield rows
             if page == 1:
-                last_page = int((body.get("meta") or {}).get("last_page") or 1)
+                last_page = parse_meta(body.get("meta")).last_page or 1
                 if last_page > MAX_WALLET_PAGES:
                     raise PayoutError(
                         f"Piggy announced {last_page} pages for {what} on the payouts shop "
@@ -143,42 +148,17 @@ class Wallet:
             page += 1
 
     def _read(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any] | None:
+        """A read retried by the source's client; None for a 404 (an unknown contact)."""
         try:
-            return self._get(path, params, what)
-        except (RetryableRead, httpx.TransportError) as exc:
+            return self._piggy.get(path, params)
+        except PiggyApiError as exc:
             raise PayoutError(
-                f"Piggy kept failing while reading {what} ({type(exc).__name__}); run "
-                "approve --apply again, open intents are reconciled first"
-            ) from None
-
-    @retry(
-        retry=retry_if_exception_type((RetryableRead, httpx.TransportError)),
-        stop=stop_after_attempt(6),
-        wait=wait_exponential(multiplier=0.5, max=20),
-        reraise=True,
-    )
-    def _get(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any] | None:
-        """The answer's JSON; None for a 404 (an unknown contact), which a listing never gives."""
-        response = self._http.get(f"{self._root}{path}", params=params)
-        if response.status_code == 429 or response.status_code >= 500:
-            raise RetryableRead(f"HTTP {response.status_code}")
-        if response.status_code == 404:
-            return None
-        if response.status_code >= 400:
-            raise PayoutError(
-                f"Piggy answered HTTP {response.status_code} when reading {what}: check "
+                f"Piggy answered HTTP {exc.status_code} when reading {what}: check "
                 "SOURCES__PIGGY__API_KEY, payouts.shop_uuid and the contact"
-            )
-        return response.json()
-
-
-async def _fetch_token(tokens: TokenProvider, timeout_seconds: float) -> str:
-    async with httpx.AsyncClient(timeout=timeout_seconds) as http:
-        return await tokens.token(http)
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return {"raw": response.text[:500]}
+            ) from None
+        except PiggyConnectionError:
+            raise PayoutError(
+                f"Piggy could not be reached while reading {what}: check "
+                "SOURCES__PIGGY__BASE_URL and the network, then run approve --apply again "
+                "(open intents are reconciled first)"
+            ) from None
