@@ -11,12 +11,25 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dlt
+from dlt.common.configuration.specs import ConnectionStringCredentials, GcpCredentials
+
+if TYPE_CHECKING:
+    from dbt.artifacts.schemas.run import RunResult
+    from dbt.cli.main import dbtRunnerResult
 
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 TARGETS = ("duckdb", "motherduck", "postgres", "redshift", "bigquery", "snowflake")
+ANALYTICS_SCHEMA_VARIABLE, DEFAULT_ANALYTICS_SCHEMA = "PIGGY_ANALYTICS_SCHEMA", "piggy_analytics"
+"""Every target in `profiles.yml` sets its schema (BigQuery: dataset) to
+`env_var('PIGGY_ANALYTICS_SCHEMA', 'piggy_analytics')`: pinned by test_analytics_schema.py."""
+
+
+def analytics_schema() -> str:
+    """The schema dbt builds the models in, as the profile resolves it in this environment."""
+    return os.environ.get(ANALYTICS_SCHEMA_VARIABLE) or DEFAULT_ANALYTICS_SCHEMA
 
 
 def project_paths(target_path: Path | None = None) -> dict[str, Path]:
@@ -28,40 +41,45 @@ def project_paths(target_path: Path | None = None) -> dict[str, Path]:
 def warehouse_settings(pipeline: dlt.Pipeline, target: str) -> dict[str, str]:
     """The profile's environment variables for `target`, from the pipeline's dlt credentials."""
     with pipeline.destination_client() as client:
-        credentials = client.config.credentials
+        config = client.config
+    credentials = config.credentials
     settings = {"PIGGY_DBT_TARGET": target, "PIGGY_RAW_SCHEMA": pipeline.dataset_name}
-    if target == "duckdb":
-        settings["PIGGY_DUCKDB_PATH"] = str(Path(credentials.database).resolve())
-    elif target == "motherduck":
-        settings["PIGGY_MOTHERDUCK_DATABASE"] = credentials.database
-        if credentials.password:
-            settings["MOTHERDUCK_TOKEN"] = str(credentials.password)
-    elif target in ("postgres", "redshift"):
-        prefix = f"PIGGY_{target.upper()}_"
-        settings.update(
-            {
-                prefix + "HOST": credentials.host,
-                prefix + "PORT": str(credentials.port),
-                prefix + "USER": credentials.username,
-                prefix + "PASSWORD": str(credentials.password or ""),
-                prefix + "DATABASE": credentials.database,
-            }
-        )
-    elif target == "snowflake":
-        settings.update(
-            {
-                "PIGGY_SNOWFLAKE_ACCOUNT": credentials.host,
-                "PIGGY_SNOWFLAKE_USER": credentials.username,
-                "PIGGY_SNOWFLAKE_PASSWORD": str(credentials.password or ""),
-                "PIGGY_SNOWFLAKE_ROLE": credentials.role or "",
-                "PIGGY_SNOWFLAKE_DATABASE": credentials.database,
-                "PIGGY_SNOWFLAKE_WAREHOUSE": credentials.warehouse or "",
-            }
-        )
-    elif target == "bigquery":
-        settings["PIGGY_BIGQUERY_PROJECT"] = credentials.project_id
-        settings["PIGGY_BIGQUERY_LOCATION"] = client.config.location
+    if isinstance(credentials, GcpCredentials):
+        settings["PIGGY_BIGQUERY_PROJECT"] = credentials.project_id or ""
+        # BigQuery's client configuration (a dlt-internal class) is the one with a location.
+        settings["PIGGY_BIGQUERY_LOCATION"] = str(getattr(config, "location", "") or "")
+    elif isinstance(credentials, ConnectionStringCredentials):
+        settings.update(_connection_settings(target, credentials))
     return settings
+
+
+def _connection_settings(target: str, credentials: ConnectionStringCredentials) -> dict[str, str]:
+    """DuckDB, MotherDuck, PostgreSQL, Redshift and Snowflake: all connection strings to dlt."""
+    password = str(credentials.password or "")
+    database = str(credentials.database or "")
+    if target == "duckdb":
+        return {"PIGGY_DUCKDB_PATH": str(Path(database).resolve())}
+    if target == "motherduck":
+        token = {"MOTHERDUCK_TOKEN": password} if password else {}
+        return {"PIGGY_MOTHERDUCK_DATABASE": database, **token}
+    if target == "snowflake":
+        # role and warehouse are Snowflake's own fields, on a dlt-internal credentials class
+        return {
+            "PIGGY_SNOWFLAKE_ACCOUNT": str(credentials.host or ""),
+            "PIGGY_SNOWFLAKE_USER": str(credentials.username or ""),
+            "PIGGY_SNOWFLAKE_PASSWORD": password,
+            "PIGGY_SNOWFLAKE_ROLE": str(getattr(credentials, "role", None) or ""),
+            "PIGGY_SNOWFLAKE_DATABASE": database,
+            "PIGGY_SNOWFLAKE_WAREHOUSE": str(getattr(credentials, "warehouse", None) or ""),
+        }
+    prefix = f"PIGGY_{target.upper()}_"
+    return {
+        prefix + "HOST": str(credentials.host or ""),
+        prefix + "PORT": str(credentials.port),
+        prefix + "USER": str(credentials.username or ""),
+        prefix + "PASSWORD": password,
+        prefix + "DATABASE": database,
+    }
 
 
 @contextmanager
@@ -86,7 +104,11 @@ def bigquery_keyfile(pipeline: dlt.Pipeline, target: str) -> Iterator[dict[str, 
         yield {}
         return
     with pipeline.destination_client() as client:
-        key = client.config.credentials.to_native_representation()
+        credentials = client.config.credentials
+    if credentials is None:
+        yield {}
+        return
+    key = credentials.to_native_representation()
     with tempfile.NamedTemporaryFile("w", suffix=".json") as keyfile:
         os.chmod(keyfile.name, 0o600)
         keyfile.write(key)
@@ -117,3 +139,15 @@ def dbt_arguments(
     if variables:
         arguments += ["--vars", json.dumps(variables)]
     return arguments
+
+
+def node_results(result: "dbtRunnerResult") -> "list[RunResult]":
+    """One result per node of a `build` or `show`. dbt types `result.result` as the union of
+    every command's answer (a manifest, a list of names...), so it is narrowed here, once.
+
+    dbt is imported here, not at module level: it takes seconds to import.
+    """
+    from dbt.artifacts.schemas.run import RunExecutionResult
+
+    answer = result.result
+    return list(answer.results) if isinstance(answer, RunExecutionResult) else []

@@ -3,7 +3,7 @@
 Our own tables (export state, payout ledger, audit, cashback requests) are loaded by a dlt
 pipeline of their own into `piggy_actions`, a dataset beside the raw one in the same
 warehouse: apart, so our loads never count as raw loads in `_dlt_loads` (which dbt reads for
-freshness) and never touch the source's schema. dbt marts are read from the analytics dataset
+freshness) and never touch the source's schema. dbt marts are read from the profile's schema
 through the same pipeline's SQL client. Nothing here assumes DuckDB.
 """
 
@@ -15,13 +15,15 @@ from typing import Any
 import dlt
 from dlt.common.destination import Destination
 
+from pipelines.dbt_connection import analytics_schema
 from pipelines.dlt_sql import MissingTable, SqlClient, on_dataset
 from pipelines.locks import held
 from pipelines.warehouse import attach_pipeline
 
 LOADING_PIPELINE_NAME = "piggy"
 ACTIONS_DATASET = "piggy_actions"
-ANALYTICS_DATASET = "piggy_analytics"
+ANALYTICS_DATASET = analytics_schema()
+"""Where the dbt models live: the profile's schema setting, as dbt resolves it in this process."""
 LOADED_FIRST = "run `piggy-elt run` and `piggy-elt transform` first"
 
 

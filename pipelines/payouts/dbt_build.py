@@ -8,7 +8,13 @@ from pathlib import Path
 
 import dlt
 
-from pipelines.dbt_connection import dbt_arguments, environment, project_paths, warehouse_settings
+from pipelines.dbt_connection import (
+    dbt_arguments,
+    environment,
+    node_results,
+    project_paths,
+    warehouse_settings,
+)
 from pipelines.payouts.errors import PayoutError
 
 REVIEW_MODELS = "stg_actions__cashback_requests mart_payout_review"
@@ -29,7 +35,7 @@ def build_review_mart(
     paths = project_paths(target_path)
     with environment(warehouse_settings(loaded, target)):
         result = dbtRunner().invoke(dbt_arguments("build", paths, REVIEW_MODELS, dbt_vars or {}))
-    failed = [r for r in (result.result or []) if str(r.status) in ("error", "fail")]
+    failed = [r for r in node_results(result) if str(r.status) in ("error", "fail")]
     if result.exception is not None or failed:
         detail = str(result.exception).strip().split("\n")[0] if result.exception else ""
         detail = detail or failed[0].node.name
