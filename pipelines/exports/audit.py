@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import dlt
+from dlt.common.schema.typing import TTableSchemaColumns
 
 from pipelines.times import now_utc
 
 AUDIT_TABLE = "action_audit"
-AUDIT_COLUMNS = {
+AUDIT_COLUMNS: TTableSchemaColumns = {
     "sent_json": {"data_type": "text", "nullable": True},
     "status_code": {"data_type": "bigint", "nullable": True},
     "answer_json": {"data_type": "text", "nullable": True},

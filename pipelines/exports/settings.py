@@ -12,6 +12,7 @@ import binascii
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from dlt.common.configuration import configspec, is_secret_hint, resolve_configuration
 from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedException
@@ -25,6 +26,7 @@ WEBHOOK, CRM = "webhook", "crm"
 SECTION = "exports"
 SIGNING_SECRET = re.compile(r"whsec_[A-Za-z0-9+/]+={0,2}")
 MIN_SECRET_BYTES = 24
+SpecT = TypeVar("SpecT", bound=BaseConfiguration)
 LOWER_BOUNDS = {"batch_size": 1, "attempts": 1, "max_age_hours": 0, "backoff_seconds": 0}
 
 
@@ -103,7 +105,7 @@ def load_settings() -> ExportSettings:
     )
 
 
-def _resolve(spec: BaseConfiguration, *sections: str) -> BaseConfiguration:
+def _resolve(spec: SpecT, *sections: str) -> SpecT:
     """One spec under its section; a value of the wrong type is named with where to fix it."""
     try:
         return resolve_configuration(spec, sections=sections)

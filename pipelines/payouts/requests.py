@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.schema.typing import TTableSchemaColumns
 
 from pipelines.exports.warehouse import load
 from pipelines.payouts.csv_lines import text_lines
@@ -37,7 +38,7 @@ FLAGS = ("is_returned", "is_fraud_flagged")
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f", ""}
 ASCII_DIGITS = re.compile(r"[0-9]+")
 
-COLUMNS = {
+COLUMNS: TTableSchemaColumns = {
     "request_id": {"data_type": "text", "nullable": False},
     "contact_uuid": {"data_type": "text", "nullable": False},
     "amount_cents": {"data_type": "bigint", "nullable": False},

@@ -32,7 +32,7 @@ class PayoutSettings(BaseConfiguration):
     max_amount_cents: int = RequestLimits.max_amount_cents
     max_line_bytes: int = RequestLimits.max_line_bytes
     max_clock_skew_seconds: int = RequestLimits.max_clock_skew_seconds
-    slack: SlackSettings = None
+    slack: SlackSettings | None = None
 
     @property
     def request_limits(self) -> RequestLimits:
@@ -42,7 +42,7 @@ class PayoutSettings(BaseConfiguration):
 
     @property
     def slack_webhook_url(self) -> str | None:
-        return self.slack.webhook_url or None
+        return (self.slack.webhook_url if self.slack else None) or None
 
 
 def load_settings(actor: str | None = None) -> PayoutSettings:
