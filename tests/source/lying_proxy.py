@@ -42,13 +42,17 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parsed = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
+        url = f"{parsed.path}?{parsed.query}"
         with self.server.lock:
-            self.server.asked.append(f"{parsed.path}?{parsed.query}")
+            self.server.asked.append(url)
+            self.server.events.append(("asked", url))
         upstream = self.server.upstream.get(
             parsed.path, params=query, headers={"Authorization": self.headers["Authorization"]}
         )
         answer = Answer(parsed.path, query, upstream.status_code, upstream.json())
         self.server.rewrite(answer)
+        with self.server.lock:
+            self.server.events.append(("answered", url))
         body = json.dumps(answer.body).encode()
         self.send_response(answer.status)
         self.send_header("Content-Type", "application/json")
@@ -60,9 +64,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _ProxyServer(ThreadingHTTPServer):
-    """`asked` lists the requests in the order they arrived."""
+    """`asked` lists the requests in the order they arrived; `events` interleaves them with the
+    moments their answers were ready to go back."""
 
     daemon_threads = True
+    request_queue_size = 128
+    """As the sandbox's: a client opening many connections at once is not left to retry SYNs."""
 
     def __init__(self, sandbox, rewrite: Rewrite) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -70,6 +77,7 @@ class _ProxyServer(ThreadingHTTPServer):
         self.rewrite = rewrite
         self.lock = threading.Lock()
         self.asked: list[str] = []
+        self.events: list[tuple[str, str]] = []
 
     @property
     def base_url(self) -> str:
