@@ -7,7 +7,8 @@ retries of one delivery are byte-for-byte the same and are stored once. Each eve
 kept as `ignored`, types we do not know as `unknown`, and a push that kept failing as `dead`.
 Settled events are forgotten after the retention (Piggy's retries come within minutes, so their
 digests need not be kept for ever); dead and unknown ones stay until someone looks. The newest
-event is never pruned, so SQLite never gives its id again: `piggy-elt run` loads events by id.
+event is never pruned, so SQLite never gives its id again: `piggy-elt run` loads events by id
+(`journal_reads`).
 The journal holds event bodies (customer data) but never a secret, and is readable by its owner
 only.
 """
@@ -52,17 +53,6 @@ class Due:
     email: str | None
     event_ids: tuple[int, ...]
     received_at: float
-
-
-@dataclass(frozen=True)
-class Logged:
-    """One accepted delivery as `piggy-elt run` reads it, whatever its state."""
-
-    event_id: int
-    type: str
-    contact_uuid: str | None
-    received_at: float
-    body: bytes
 
 
 def digest(raw: bytes) -> str:
@@ -116,16 +106,6 @@ class Journal:
             Due(uuid, email, tuple(int(i) for i in ids.split(",")), received)
             for uuid, email, ids, received in rows
         ]
-
-    def since(self, after_id: int) -> list[Logged]:
-        """Every event with an id above `after_id`, in id order."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id, type, contact_uuid, received_at, body FROM events WHERE id > ? "
-                "ORDER BY id",
-                (after_id,),
-            ).fetchall()
-        return [Logged(*row) for row in rows]
 
     def settle(self, event_ids: Iterable[int], at: float | None = None) -> None:
         """The events' contact reached the CRM: they are done."""

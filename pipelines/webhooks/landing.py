@@ -3,10 +3,10 @@ run load into the raw table `webhook_events`, and the contacts they name are ref
 
 Where the run got to is dlt's incremental on the journal's sequence id (`event_id`), kept in the
 piggy source's state and committed with the load, so a failed run reads the same events again.
-The journal is read once, before the run: the rows loaded and the contacts refetched come from the
-same snapshot, and events accepted while the run loads wait for the next one. Only what is not
-personal is kept (ids, types, the entity's name and uuid, the contact's uuid, the time received);
-the bodies, with emails and names, stay in the journal.
+The run takes a snapshot bound (the journal's newest id) before it starts: the rows loaded and the
+contacts refetched are the same events, and events accepted while the run loads wait for the next
+one (`journal_reads`). Only what is not personal is kept (ids, types, the entity's name and uuid,
+the contact's uuid, the time received); the bodies, with emails and names, stay in the journal.
 
 No journal (no receiver ever ran with this `[webhooks] journal_dir`): nothing is added. A run of
 selected resources without contacts leaves the events for a later run, so no event is marked heard
@@ -14,9 +14,11 @@ without its contact refetched (so does a backfill or a refresh: `pipelines.loadi
 """
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -25,11 +27,17 @@ from dlt.extract import DltResource, DltSource
 
 from piggy_source import piggy_source
 from pipelines.webhooks.events import KNOWN_TYPES
-from pipelines.webhooks.journal import Journal, Logged
+from pipelines.webhooks.journal_reads import JournalReader, Logged
 from pipelines.webhooks.settings import load_webhooks
 
 TABLE = "webhook_events"
 CURSOR = "event_id"
+BATCH_ROWS = 10_000
+NEW_JOURNAL = (
+    "the webhook journal %s ends at event %s, below event %s the warehouse already loaded: it "
+    "is not the journal the warehouse read; its events load once their ids pass that one"
+)
+log = logging.getLogger("piggy_elt.webhooks")
 SCHEMA = pa.schema(
     [
         pa.field(CURSOR, pa.int64(), nullable=False),
@@ -64,26 +72,34 @@ def hear(selected: Sequence[str] | None) -> Heard | None:
     path = load_webhooks().journal_path()
     if not path.exists():
         return None
-    resource = webhook_events([])
-    journal = Journal(path)
+    after = _loaded_up_to(webhook_events(path, 0))
+    reader = JournalReader(path)
     try:
-        logged = journal.since(_loaded_up_to(resource))
+        up_to = reader.last_id()
+        contacts = reader.contacts_between(after, up_to)
     finally:
-        journal.close()
-    contacts = sorted({row.contact_uuid for row in logged if row.contact_uuid})
-    return Heard(webhook_events(logged), contacts)
+        reader.close()
+    if up_to < after:
+        log.warning(NEW_JOURNAL, path, up_to, after)
+    return Heard(webhook_events(path, up_to), contacts)
 
 
-def webhook_events(logged: list[Logged]) -> DltResource:
-    """The snapshot's events as one arrow page, merged on `event_id` (a replayed state loads
-    nothing twice)."""
+def webhook_events(path: Path, up_to: int) -> DltResource:
+    """The events after the saved cursor up to the snapshot's `up_to`, as arrow pages of
+    `BATCH_ROWS`, merged on `event_id` (a replayed state loads nothing twice)."""
 
     since: dlt.sources.incremental[int] = dlt.sources.incremental(CURSOR, initial_value=0)
 
     @dlt.resource(name=TABLE, primary_key=CURSOR, write_disposition="merge")
     def events(event_id: dlt.sources.incremental[int] = since) -> Any:
-        if logged:
-            yield pa.Table.from_pylist([_row(row) for row in logged], schema=SCHEMA)
+        reader = JournalReader(path)
+        try:
+            after = int(event_id.start_value or 0)
+            while batch := reader.since(after, up_to, BATCH_ROWS):
+                yield pa.Table.from_pylist([_row(row) for row in batch], schema=SCHEMA)
+                after = batch[-1].event_id
+        finally:
+            reader.close()
 
     return events
 

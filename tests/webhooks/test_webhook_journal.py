@@ -7,6 +7,7 @@ import time
 import pytest
 
 from pipelines.webhooks.journal import Backoff, Journal
+from pipelines.webhooks.journal_reads import JournalReader
 
 
 @pytest.fixture
@@ -71,21 +72,31 @@ def test_an_id_is_never_given_twice_even_when_every_event_was_pruned(journal):
         add(journal, n, None, state="ignored")
     assert journal.prune(older_than_seconds=-1) == 2
     add(journal, 9, None, state="ignored")
-    assert [row.event_id for row in journal.since(0)] == [3, 4]
+    reader = JournalReader(journal.path)
+    assert [row.event_id for row in reader.since(0, reader.last_id(), 10)] == [3, 4]
+    reader.close()
 
 
-def test_since_reads_every_state_after_an_id_in_order(journal):
+def test_since_reads_every_state_in_id_order_up_to_a_snapshot_in_batches(journal):
     add(journal, 1, "a")
     add(journal, 2, None, state="unknown")
     add(journal, 3, "b")
+    add(journal, 4, "a")
     journal.settle([1])
-    rows = journal.since(1)
+    reader = JournalReader(journal.path)
+    up_to = reader.last_id()
+    add(journal, 5, "c")
+    assert reader.contacts_between(1, up_to) == ["a", "b"]
+    rows = reader.since(1, up_to, 2)
     assert [(row.event_id, row.type, row.contact_uuid) for row in rows] == [
         (2, "contact_updated", None),
         (3, "contact_updated", "b"),
     ]
     assert rows[0].body == b"event 2" and rows[0].received_at > 0
-    assert journal.since(3) == []
+    assert [row.event_id for row in reader.since(3, up_to, 2)] == [4]
+    assert reader.since(up_to, up_to, 2) == []
+    assert reader.last_id() == 5
+    reader.close()
 
 
 def test_replay_moves_dead_letters_back_to_pending_and_counts_them(journal):

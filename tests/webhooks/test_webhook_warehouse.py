@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from pipelines.loading import LoadSummary, run_load
+from pipelines.webhooks import landing
 from pipelines.webhooks.events import parse
 from pipelines.webhooks.journal import IGNORED, PENDING, UNKNOWN, Journal
 
@@ -93,7 +94,8 @@ def account(make_sandbox, tmp_path, monkeypatch) -> Account:
     return Account(make_sandbox(scale=300), tmp_path)
 
 
-def test_events_since_the_last_run_land_once_without_personal_values(account):
+def test_events_since_the_last_run_land_once_without_personal_values(account, monkeypatch):
+    monkeypatch.setattr(landing, "BATCH_ROWS", 2)
     account.load()
     assert not account.journal_path.parent.exists(), "a run without a journal created one"
     assert account.query(
@@ -126,6 +128,22 @@ def test_events_since_the_last_run_land_once_without_personal_values(account):
     ]
 
 
+def test_a_journal_started_afresh_is_reported_not_mixed_with_the_old_ids(account, caplog):
+    for n in range(3):
+        account.receive("voucher_created", "voucher", {"uuid": f"v-{n}"})
+    account.load()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{account.journal_path}{suffix}").unlink(missing_ok=True)
+    account.receive("voucher_created", "voucher", {"uuid": "v-new"})
+    account.load()
+    assert "below event 3 the warehouse already loaded" in caplog.text
+    assert account.query("SELECT entity_uuid FROM piggy_raw.webhook_events ORDER BY ALL") == [
+        ("v-0",),
+        ("v-1",),
+        ("v-2",),
+    ]
+
+
 def test_a_refresh_leaves_the_events_for_the_next_run(account):
     account.load()
     account.receive("contact_updated", "contact", account.contact(0))
@@ -137,6 +155,7 @@ def test_a_refresh_leaves_the_events_for_the_next_run(account):
     assert account.query("SELECT event_id FROM piggy_raw.webhook_events") == [(1,)]
     account.load(refresh="contacts", drop_history=True)
     assert account.query("SELECT event_id FROM piggy_raw.webhook_events") == [(1,)]
+
 
 def test_named_contacts_are_refetched_between_sweeps_and_keep_their_balance_history(account):
     first = account.load(contacts_sweep_every_runs=3)
