@@ -21,6 +21,7 @@ from pipelines.dbt_connection import (
     bigquery_keyfile,
     dbt_arguments,
     environment,
+    node_results,
     warehouse_settings,
 )
 from pipelines.errors import CliError
@@ -74,7 +75,7 @@ def run_build(
         raise KeyboardInterrupt
     if result.exception is not None:
         raise CliError(f"dbt could not run: {one_line(result.exception)}")
-    for node_result in result.result or []:
+    for node_result in node_results(result):
         if str(node_result.status) in FAILED_STATUSES:
             node = node_result.node
             message = one_line(node_result.message)
@@ -88,9 +89,10 @@ def failing_rows(paths: dict[str, Path], test_name: str, variables: dict[str, An
 
     arguments = dbt_arguments("show", paths, test_name, variables)
     result = dbtRunner().invoke(arguments + ["--limit", str(SHOWN_FAILING_ROWS)])
-    if not result.success or not result.result:
+    shown = node_results(result) if result.success else []
+    table = shown[0].agate_table if shown else None
+    if table is None:
         return ""
-    table = result.result.results[0].agate_table
     rows = [", ".join(f"{name}={row[name]}" for name in table.column_names) for row in table.rows]
     return "; ".join(rows)
 
