@@ -10,8 +10,9 @@ from rich.table import Table
 
 from piggy_source.stats import ResourceStats
 from pipelines.commands.erase import erase_deleted
+from pipelines.destination_switch import held_back_notice, last_destination
 from pipelines.errors import CliError
-from pipelines.json_output import JsonFlag, result_document
+from pipelines.json_output import JsonFlag, result_document, warn
 from pipelines.load_status import PipelineStatus, read_status
 from pipelines.loading import DEFAULT_DATASET, LoadSummary, run_load
 from pipelines.source_freshness import freshness_document, freshness_table, read_source_freshness
@@ -58,7 +59,14 @@ def run(
     Progress shows on a terminal only and clears when the run ends, so an error stays one line
     and logs of scheduled runs hold only the summary.
     """
-    with result_document("run", as_json) as document:
+    with result_document("run", as_json) as document, held_back_notice():
+        previous = last_destination(pipeline_name)
+        if previous not in (None, destination):
+            warn(
+                document,
+                f"pipeline {pipeline_name!r} was last run with --destination {previous}; this "
+                f"run loads into {destination}",
+            )
         summary = _load(
             split_names(resources),
             destination=destination,
@@ -127,6 +135,7 @@ def load_document(summary: LoadSummary) -> dict[str, Any]:
         "load_seconds": round(summary.duration_seconds, 3),
         "rows_per_second": round(summary.rows_per_second, 1),
         "dropped": summary.dropped,
+        "contacts_sweep": summary.contacts_sweep,
         "resources": resources,
     }
 

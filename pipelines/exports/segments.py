@@ -23,6 +23,7 @@ import dlt
 import yaml
 
 from pipelines.dlt_sql import MissingTable
+from pipelines.errors import UsageError
 from pipelines.exports.changes import EMAIL, EMAIL_SHA256, MEMBER_KEY
 from pipelines.exports.errors import EmailSettingChanged, ExportError
 from pipelines.exports.warehouse import ANALYTICS_DATASET, query_rows
@@ -64,7 +65,7 @@ def require_segments(names: list[str], declared: list[str]) -> list[str]:
     """The names, when every one is a declared segment; else one line listing the valid ones."""
     refused = [name for name in names if name not in declared]
     if refused:
-        raise ExportError(
+        raise UsageError(
             f"{', '.join(repr(name) for name in refused)} is not a segment: export takes only "
             f"the segments the dbt project declares ({EXPORT_META}: {SEGMENT}): "
             f"{', '.join(declared)}"
