@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
+from pipelines.json_output import JsonFlag, result_document
 from pipelines.webhooks import service
 from pipelines.webhooks.events import SUBSCRIBED_TYPES
 from pipelines.webhooks.settings import DEFAULT_PORT, load_connection, load_webhooks
@@ -29,14 +28,13 @@ def serve(
 
 
 @group.command()
-def status(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+def status(as_json: JsonFlag = False) -> None:
     """Backlog, oldest pending event, last push and dead letters, from the journal."""
-    report = read_status(load_webhooks().journal_path())
-    if as_json:
-        typer.echo(json.dumps(report))
-        return
-    for line in status_lines(report):
-        typer.echo(line)
+    with result_document("webhooks status", as_json) as document:
+        report = read_status(load_webhooks().journal_path())
+        document.update(report)
+        for line in status_lines(report):
+            typer.echo(line)
 
 
 @group.command()

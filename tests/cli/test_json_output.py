@@ -114,3 +114,11 @@ def test_sync_names_the_failing_step_in_its_document(tmp_path):
     assert document["error"].startswith("sync stopped at `run`: ")
     assert document["error"] == error_line(done)
     assert [(s["command"], s["ok"]) for s in document["steps"]] == [("run", False)]
+
+
+def test_webhooks_status_has_the_same_envelope_and_fails_the_same_way(tmp_path):
+    done = piggy_elt(tmp_path, "webhooks", "status", "--json")
+    document = document_of(done)
+    assert (document["command"], document["exit_code"]) == ("webhooks status", 1)
+    assert document["error"] == error_line(done)
+    assert document["error"].startswith("no webhook journal at ")
