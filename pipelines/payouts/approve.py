@@ -21,9 +21,10 @@ from pipelines.payouts.ledger import (
     PAID,
     REFUSED,
     RETURNED,
+    LedgerWrites,
     ledger_exists,
+    ledger_writes,
     read_ledger,
-    record,
 )
 from pipelines.payouts.outcomes import Outcome, describe, error_of, intent_row, settled_row
 from pipelines.payouts.recheck import broken_rule, changed_since_review, current_request
@@ -33,6 +34,9 @@ from pipelines.payouts.wallet import Answer, Wallet
 
 class PayoutRun:
     """One `payouts approve --apply`: reconciles open intents, then credits the rest."""
+
+    writes: LedgerWrites
+    """Every ledger and audit write of the run, on one warehouse connection."""
 
     def __init__(
         self,
@@ -54,14 +58,20 @@ class PayoutRun:
 
     def apply(self, approved: list[dict[str, Any]]) -> list[Outcome]:
         """Settle every approved request this run can settle; see the module docstring."""
-        outcomes, to_credit, found = [], [], []
+        with ledger_writes(self.pipeline, self.context.run_id) as self.writes:
+            return self._apply(approved)
+
+    def _apply(self, approved: list[dict[str, Any]]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        to_credit: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        found: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for request in approved:
             row = self.ledger.get(request["request_id"])
             status = (row or {}).get("status")
             if status in (PAID, REFUSED):
                 result = "already_paid" if status == PAID else "refused"
                 outcomes.append(Outcome.of(request, result, row))
-            elif status == INTENT and (booked := self._reconcile(row)) is not None:
+            elif row and status == INTENT and (booked := self._reconcile(row)) is not None:
                 outcomes.append(booked)
             else:
                 transactions = self.wallet.transactions(request["contact_uuid"])
@@ -79,7 +89,7 @@ class PayoutRun:
                 self._audit("intent", i, sent=self._payload(i), outcome="recorded")
                 for _, i in to_credit
             ]
-            record(self.pipeline, [i for _, i in to_credit], audits)
+            self.writes.record([i for _, i in to_credit], audits)
         failpoints.reach("after_intent")
         for request, intent in to_credit:
             outcomes.append(self._checked_credit(request, intent))
@@ -124,7 +134,7 @@ class PayoutRun:
                     "earlier credit found: recorded as paid",
                 )
             )
-        record(self.pipeline, rows, audits)
+        self.writes.record(rows, audits)
         return [Outcome.of(row, "found_in_piggy", row) for row in rows]
 
     def _checked_credit(self, request: dict[str, Any], intent: dict[str, Any]) -> Outcome:
@@ -139,12 +149,13 @@ class PayoutRun:
         if why is not None:
             audit = self._audit("recheck", intent, outcome=f"returned to review: {why}")
             settled = settled_row(intent, RETURNED, None, "recheck", why)
-            record(self.pipeline, [settled], [audit])
+            self.writes.record([settled], [audit])
             self.ledger[intent["request_id"]] = settled
             return Outcome.of(intent, "back_to_review", None, why)
         outcome = self._credit(intent)
-        if outcome.result == "credited" and self.balances.get(contact) is not None:
-            self.balances[contact] += int(intent["amount_cents"])
+        balance = self.balances.get(contact)
+        if outcome.result == "credited" and balance is not None:
+            self.balances[contact] = balance + int(intent["amount_cents"])
         return outcome
 
     def _payload(self, intent: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +169,7 @@ class PayoutRun:
             booking = (answer.body or {}).get("data") or {}
             return self._settle(intent, PAID, booking.get("uuid"), "credited", [audit])
         if answer.blocks_every_payout:
-            record(self.pipeline, [], [audit])
+            self.writes.record([], [audit])
             raise PayoutError(
                 f"Piggy refused POST /prepaid-transactions ({error_of(answer)}): fix the API key "
                 "or payouts.shop_uuid and rerun; open intents are reconciled first"
@@ -180,7 +191,7 @@ class PayoutRun:
         outcome = "booking found" if booking else "no booking found"
         audit = self._audit("reconcile", intent, mark.to_columns(), Answer(200, newer), outcome)
         if booking is None:
-            record(self.pipeline, [], [*(audits or []), audit])
+            self.writes.record([], [*(audits or []), audit])
             return None
         return self._settle(intent, PAID, booking["uuid"], "reconciled", [*(audits or []), audit])
 
@@ -194,7 +205,7 @@ class PayoutRun:
         error: str | None = None,
     ) -> Outcome:
         settled = settled_row(intent, status, transaction_uuid, how, error)
-        record(self.pipeline, [settled], audits)
+        self.writes.record([settled], audits)
         if transaction_uuid:
             self.claimed.add(transaction_uuid)
         self.ledger[intent["request_id"]] = settled

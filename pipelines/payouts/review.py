@@ -16,7 +16,7 @@ from pipelines.exports.audit import RunContext, audit_row
 from pipelines.exports.files import write_table
 from pipelines.exports.push import Receiver, send_batches
 from pipelines.exports.warehouse import ANALYTICS_DATASET, read_rows_if_present
-from pipelines.payouts.ledger import record
+from pipelines.payouts.ledger import ledger_writes
 
 REVIEW_MART = "mart_payout_review"
 QUEUE_STEM = "review_queue"
@@ -69,7 +69,8 @@ def announce(
     sent = send_batches(receiver, [message], context.run_id, lambda _: 0)
     status = sent[0].status_code
     audit = audit_row(context, "review.announce", "review_queue", message, status, None, "posted")
-    record(pipeline, [], [audit])
+    with ledger_writes(pipeline, context.run_id) as writes:
+        writes.record([], [audit])
     return status
 
 
