@@ -33,8 +33,10 @@ test: install postgres-server browser
 test-fast: install
 	$(BIN)/python -m pytest -m unit -q
 
+# ruff on everything, mypy on the product packages (files and overrides in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -m bench --quick
