@@ -248,3 +248,7 @@ def test_the_run_summary_says_when_the_next_sweep_is_due(sandbox, tmp_path):
         "contacts sweep: not swept; next sweep in 2 runs",
     ]
     assert not (tmp_path / "no-receiver-here").exists()
+    done = subprocess.run(
+        [*command, "--json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert json.loads(done.stdout)["contacts_sweep"] == "not swept; next sweep in 1 run"
