@@ -27,10 +27,14 @@ def person(rng: random.Random, contact_id: int) -> tuple[str, str, str, str]:
     """(firstname, lastname, email, birthdate); the id in the email keeps it unique."""
     first = rng.choice(FIRST_NAMES)
     last = rng.choice(LAST_NAMES)
-    plain = unicodedata.normalize("NFKD", f"{first}.{last}".lower())
-    handle = "".join(ch for ch in plain if ch.isascii() and ch not in " '")
     birth = f"{rng.randrange(1950, 2007)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
-    return first, last, f"{handle}.{contact_id}@example.com", birth
+    return first, last, f"{handle(first)}.{handle(last)}.{contact_id}@example.com", birth
+
+
+def handle(name: str) -> str:
+    """A name as it appears in an email: lower case ASCII, no spaces or apostrophes."""
+    plain = unicodedata.normalize("NFKD", name.lower())
+    return "".join(ch for ch in plain if ch.isascii() and ch not in " '")
 
 
 def purchase_cents(rng: random.Random, minor: int) -> int:
