@@ -4,12 +4,13 @@ a note instead of a blank when a table is missing or empty.
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import plotly.graph_objects as go
 
 from pipelines.report.charts import frame, iso, money
 from pipelines.report.queries import Table
+from pipelines.times import as_utc
 
 STALE_AFTER_HOURS = 26.0
 STATUS_COLORS = {"fresh": "#1a7f37", "stale": "#cf222e", "never loaded": "#8c959f"}
@@ -150,8 +151,3 @@ def freshness_status(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "never loaded"
     return "fresh" if hours_since(moment, now) <= STALE_AFTER_HOURS else "stale"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Warehouses return naive UTC or aware times depending on the engine; compare them as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
