@@ -2,10 +2,10 @@
 
 The sandbox derives a contact's uuid from the seed and its number, but the contact's history
 (what it spent, its wallet) comes from the account generator: when the generator changes, the
-same uuid may be another kind of customer. The sample file therefore picks its members by rule
-from a demo warehouse (the first `make demo`, whose marts are built before anything is paid), so
-that each request meets the decision it is there to show; `test_demo.py` checks the shipped file
-against the rule. To make it again after the sandbox changed:
+same uuid may be another kind of customer. So each request's member is one of the kind the
+request is there for (high or low value under the payout rules), as a demo warehouse shows it
+(the first `make demo`, whose marts are built before anything is paid); `test_demo.py` checks the
+shipped file against that. To make it again after the sandbox changed:
 
     python tests/demo/demo_sample.py demo/piggy_demo.duckdb > examples/cashback_requests.csv
 """
@@ -34,25 +34,21 @@ LOW_VALUE = """
 """
 
 
-def pick(warehouse: Path) -> tuple[list[str], str]:
-    """Three high-value members and one low-value member, the first by contact number."""
+def members(warehouse: Path, kind: str) -> list[str]:
+    """Uuids of the members of one kind ("high" or "low" value), by contact number."""
+    rule = HIGH_VALUE if kind == "high" else LOW_VALUE
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        high = con.execute(
-            f"select contact_uuid from piggy_analytics.dim_contacts where {HIGH_VALUE}"
-            " order by contact_id limit 3"
+        rows = con.execute(
+            f"select contact_uuid from piggy_analytics.dim_contacts where {rule}"
+            " order by contact_id"
         ).fetchall()
-        low = con.execute(
-            f"select contact_uuid from piggy_analytics.dim_contacts where {LOW_VALUE}"
-            " order by contact_id limit 1"
-        ).fetchone()
-    assert len(high) == 3 and low, "the demo account has too few members of each kind"
-    return [row[0] for row in high], low[0]
+    return [row[0] for row in rows]
 
 
-def sample_lines(warehouse: Path) -> list[str]:
+def sample_lines(first: str, second: str, third: str, low: str) -> list[str]:
     """Two approvals, a second request over the contact cap, a low-value customer, a returned
-    order and a repeated order: what the demo's review shows, in request order."""
-    (first, second, third), low = pick(warehouse)
+    order and a repeated order: what the demo's review shows, in request order. `first`,
+    `second` and `third` are high-value members, `low` a low-value one."""
     rows = (
         ("demo-0001", first, 1250, "WEB-10231", "2026-10-28T10:15:00+00:00", "false"),
         ("demo-0002", second, 3000, "WEB-10244", "2026-10-29T16:40:00+00:00", "false"),
@@ -67,10 +63,17 @@ def sample_lines(warehouse: Path) -> list[str]:
     ]
 
 
+def sample_members(lines: list[str]) -> tuple[str, str, str, str]:
+    """The (first, second, third, low) members a sample file names, in `sample_lines` order."""
+    uuids = [line.split(",")[1] for line in lines[1:]]
+    return uuids[0], uuids[1], uuids[4], uuids[3]
+
+
 def shipped_lines(path: Path) -> list[str]:
     with path.open(newline="") as handle:
         return [",".join(row) for row in csv.reader(handle)]
 
 
 if __name__ == "__main__":
-    print("\n".join(sample_lines(Path(sys.argv[1]))))
+    high = members(Path(sys.argv[1]), "high")
+    print("\n".join(sample_lines(*high[:3], members(Path(sys.argv[1]), "low")[0])))

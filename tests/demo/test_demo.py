@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from demo_sample import sample_lines, shipped_lines
+from demo_sample import members, sample_lines, sample_members, shipped_lines
 
 from piggy_sandbox import run_sandbox
 from piggy_sandbox.config import DEFAULT_NOW
@@ -37,6 +37,9 @@ DECISIONS = {
     "demo-0006": ("reject", "repeat_order"),
 }
 PAID = {"demo-0001": 1250, "demo-0002": 3000}
+# The first test waits for two demos at once: a minute or two each on a quiet machine, but over
+# ten minutes were seen on the shared 2-core one (load average above 30).
+pytestmark = pytest.mark.timeout(1800)
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cashback_requests.csv"
 
 
@@ -130,8 +133,12 @@ def test_demo_loads_models_and_exports_into_its_own_folder(first):
 
 def test_the_sample_file_names_members_of_the_demo_account_by_its_rule(first):
     """Each sample request goes to a member of the kind it is there for (`demo_sample.py`)."""
-    expected = sample_lines(first.folder / "piggy_demo.duckdb")
-    assert shipped_lines(SAMPLE) == expected, (
+    shipped = shipped_lines(SAMPLE)
+    first_member, second, third, low = sample_members(shipped)
+    assert shipped == sample_lines(first_member, second, third, low)
+    warehouse = first.folder / "piggy_demo.duckdb"
+    high_value, low_value = members(warehouse, "high"), members(warehouse, "low")
+    assert {first_member, second, third} <= set(high_value) and low in low_value, (
         "examples/cashback_requests.csv no longer fits the sandbox's demo account; make it "
         "again: python tests/demo/demo_sample.py demo/piggy_demo.duckdb > "
         "examples/cashback_requests.csv"
