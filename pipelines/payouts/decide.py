@@ -23,18 +23,20 @@ from dlt.common.schema import TColumnSchema
 
 from pipelines.dlt_sql import MissingTable
 from pipelines.errors import RefusedError, UsageError
-from pipelines.exports.audit import RunContext, audit_resource, audit_row
+from pipelines.exports.audit import AUDIT_TABLE, RunContext, audit_resource, audit_row
 from pipelines.exports.warehouse import (
     ACTIONS_DATASET,
     ANALYTICS_DATASET,
     load,
     query_rows,
     read_rows_if_present,
+    sql_client,
 )
 from pipelines.payouts.ledger import INTENT, PAID, REFUSED, read_ledger
 from pipelines.payouts.recheck import COMPARED, changed_since_review
 from pipelines.payouts.requests import REQUESTS_TABLE
 from pipelines.payouts.review import REVIEW_MART
+from pipelines.sql_writes import TableWriter
 from pipelines.times import as_utc, now_utc
 
 DECISIONS_TABLE = "payout_decisions"
@@ -133,6 +135,22 @@ def decide(
         sent=decided,
         outcome=f"{'approved' if decision == 'approve' else 'rejected'} by hand: {reason.strip()}",
     )
+    _record(pipeline, decided, audit, context.run_id)
+    return decided
+
+
+def _record(
+    pipeline: dlt.Pipeline, decided: dict[str, Any], audit: dict[str, Any], run_id: str
+) -> None:
+    """The decision and its audit row together, as the ledger writes (`ledger_writes`): one
+    transaction on one connection, or the one dlt load that first creates a table."""
+    with sql_client(pipeline, ACTIONS_DATASET) as client:
+        writer = TableWriter(client, run_id)
+        if writer.exists(DECISIONS_TABLE) and writer.exists(AUDIT_TABLE):
+            with writer.transaction():
+                writer.replace(DECISIONS_TABLE, "request_id", [decided])
+                writer.insert(AUDIT_TABLE, [audit])
+            return
     resource = dlt.resource(
         [decided],
         name=DECISIONS_TABLE,
@@ -141,7 +159,6 @@ def decide(
         columns=_DECISION_COLUMNS,
     )
     load(pipeline, [resource, audit_resource([audit])])
-    return decided
 
 
 def _awaiting_review(pipeline: dlt.Pipeline, request_id: str) -> dict[str, Any]:

@@ -30,7 +30,9 @@ def test_approve_before_review_says_to_run_review_first_and_exits_4(workspace):
     before = workspace.cli_process("payouts", "approve", "--apply", "--json")
 
     assert before.returncode == 4, before.stderr[-2000:]
-    error = "7 cashback request(s) loaded but not yet reviewed: run `piggy-elt payouts review` first"
+    error = (
+        "7 cashback request(s) loaded but not yet reviewed: run `piggy-elt payouts review` first"
+    )
     assert lines(before) == [f"error: {error}"]
     document = json.loads(before.stdout)
     assert (document["ok"], document["exit_code"], document["error"]) == (False, 4, error)
@@ -86,7 +88,18 @@ def test_an_approval_by_hand_is_audited_and_paid_once_by_apply(payout_template, 
 
 def test_a_rejection_by_hand_leaves_the_queue_and_is_never_paid(payout_workspace):
     workspace = payout_workspace
+    workspace.cli("payouts", "decide", "r5", "approve", "--reason", "looks fine")
     workspace.cli("payouts", "decide", "r5", "reject", "--reason", "duplicate of an older claim")
+    assert workspace.query(
+        "select request_id, decision, reason from piggy_actions.payout_decisions"
+    ) == [("r5", "reject", "duplicate of an older claim")], "the latest decision wins"
+    assert workspace.query(
+        "select outcome from piggy_actions.action_audit where action = 'payout.decide'"
+        " order by occurred_at"
+    ) == [
+        ("approved by hand: looks fine",),
+        ("rejected by hand: duplicate of an older claim",),
+    ], "the audit keeps both"
 
     review = workspace.cli_process("payouts", "review", "--no-build", "--json")
 
