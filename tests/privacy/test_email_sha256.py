@@ -93,13 +93,12 @@ def base_tables(workspace: Workspace, schema: str) -> list[str]:
     return sorted(row[0] for row in rows)
 
 
-def test_no_table_of_the_analytics_schema_holds_a_plain_email(hashed):
-    workspace = hashed.workspace
-    tables = base_tables(workspace, "piggy_analytics")
-    assert {"dim_contacts", "mart_balance_reconciliation", "seg_vip_candidates"} <= set(tables)
+def stored_plain_emails(workspace: Workspace, schema: str) -> list[str]:
+    """`table.column` of the schema's stored tables (not views) holding any contact's email."""
+    tables = base_tables(workspace, schema)
     columns = workspace.query(
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s",
-        "piggy_analytics",
+        schema,
     )
     cast = "TEXT" if workspace.server else "VARCHAR"
     found = []
@@ -107,13 +106,29 @@ def test_no_table_of_the_analytics_schema_holds_a_plain_email(hashed):
         if table not in tables:
             continue
         hits = workspace.query(
-            f'SELECT count(*) FROM piggy_analytics."{table}" WHERE LOWER(CAST("{column}" AS '
+            f'SELECT count(*) FROM {schema}."{table}" WHERE LOWER(CAST("{column}" AS '
             f"{cast})) IN (SELECT LOWER(email) FROM piggy_raw.contacts)"
         )[0][0]
         if hits:
             found.append(f"{table}.{column}")
-    assert found == []
+    return sorted(found)
+
+
+def test_no_table_of_the_analytics_schema_holds_a_plain_email(hashed):
+    workspace = hashed.workspace
+    tables = base_tables(workspace, "piggy_analytics")
+    assert {"dim_contacts", "mart_balance_reconciliation", "seg_vip_candidates"} <= set(tables)
     assert len(hashed.emails) > 50
+    assert stored_plain_emails(workspace, "piggy_analytics") == []
+
+
+def test_only_the_current_contacts_building_block_stores_the_plain_email_outside_raw(hashed):
+    """Staging is views; int_contacts_current, the latest version of each contact as a table,
+    keeps the address with the names and birthdate, as the raw table does (docs/privacy.md)."""
+    workspace = hashed.workspace
+    assert base_tables(workspace, "piggy_staging") == []
+    found = stored_plain_emails(workspace, "piggy_intermediate")
+    assert found == ["int_contacts_current.email"]
 
 
 def test_dim_contacts_and_segments_carry_the_sha256_of_the_normalised_email(hashed):
