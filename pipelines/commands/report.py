@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pipelines.commands.transform import check_day
 from pipelines.warehouse import attach_pipeline
@@ -28,7 +27,8 @@ def report(
 
     day = date.fromisoformat(check_day(as_of)) if as_of else None
     path = build_report(attach_pipeline(pipeline_name), out, day, datetime.now(UTC))
-    Console().print(f"report written: {path.resolve()} ({path.stat().st_size / 1024:,.0f} KB)")
+    # Plain echo: a console would wrap a long path at 80 columns, and paths are for copying.
+    typer.echo(f"report written: {path.resolve()} ({path.stat().st_size / 1024:,.0f} KB)")
 
 
 def register(app: typer.Typer) -> None:
