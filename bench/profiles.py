@@ -23,6 +23,8 @@ class BenchProfile:
     name: str
     budget_scale: int
     memory_scales: tuple[int, int]
+    scale_account: int | None = None
+    """The large account of figures 8 to 10 (load, rerun, dbt build), or None to skip them."""
     latency_ms: float = PRODUCTION_LATENCY_MS
     budget_per_minute: int = PRODUCTION_BUDGET_PER_MINUTE
     budget_window_seconds: float = 60.0
@@ -43,12 +45,14 @@ FULL = BenchProfile(
     name="full",
     budget_scale=20_000,
     memory_scales=(50_000, 200_000),
+    scale_account=1_000_000,
     step_timeout_seconds=3600.0,
 )
 SMOKE = BenchProfile(
     name="smoke",
     budget_scale=60,
     memory_scales=(60, 120),
+    scale_account=60,
     latency_ms=5.0,
     step_timeout_seconds=300.0,
 )

@@ -16,7 +16,13 @@ from typing import Any
 
 from rich.console import Console
 
-from bench import local_figures, network_figures, rest_api_baseline, webhook_figures
+from bench import (
+    local_figures,
+    network_figures,
+    rest_api_baseline,
+    scale_figures,
+    webhook_figures,
+)
 from bench.fetch_only import configured_concurrency
 from bench.process import StepResult
 from bench.profiles import BenchProfile
@@ -27,6 +33,8 @@ from bench.workspace import PROJECT_ROOT, SANDBOX_DATA, Workspace
 DEFAULT_OUTPUT = PROJECT_ROOT / "bench" / "results" / "latest.json"
 FIGURES[webhook_figures.KEY] = webhook_figures.TITLE_TARGET
 """Figure 7, the webhook receiver's latency, joins the table and the JSON after the other six."""
+FIGURES.update(scale_figures.TITLES)
+"""Figures 8 to 10, the large account of the full profile, come last."""
 
 
 def error_message(exc: BaseException) -> str:
@@ -126,7 +134,16 @@ def measure_all(ws: Workspace, profile: BenchProfile) -> list[Figure]:
     figures.update(
         phase((webhook_figures.KEY,), lambda: webhook_phase(ws, profile, settings["network"]))
     )
+    figures.update(large_account_phase(ws, profile))
     return [figures[key] for key in FIGURES]
+
+
+def large_account_phase(ws: Workspace, profile: BenchProfile) -> dict[str, Figure]:
+    """Figures 8 to 10 on the profile's large account; a profile without one says so."""
+    keys = tuple(scale_figures.TITLES)
+    if profile.scale_account is None:
+        return {key: Figure(key, headline="full profile only (make bench-full)") for key in keys}
+    return phase(keys, lambda: scale_figures.scale_phase(ws, profile, guarded))
 
 
 def _default_console() -> Console:

@@ -80,6 +80,8 @@ class SandboxProcess:
         self._cwd, self._log_path, self._env = cwd, log_path, env
         self._ready_timeout = ready_timeout
         self._process: subprocess.Popen[bytes] | None = None
+        self.ready_seconds = 0.0
+        """From start to the first answer: generating the account when it is not cached yet."""
 
     def __enter__(self) -> SandboxProcess:
         log = self._log_path.open("wb")
@@ -87,11 +89,13 @@ class SandboxProcess:
             self._command, cwd=self._cwd, env=self._env, stdout=log, stderr=log
         )
         log.close()
+        started = time.perf_counter()
         try:
             self._wait_until_ready()
         except BaseException:
             self.stop()
             raise
+        self.ready_seconds = time.perf_counter() - started
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -67,11 +67,19 @@ class Workspace:
             ready_timeout=self.step_timeout,
         )
 
-    def job(self, label: str, job: dict[str, Any]) -> StepResult:
+    def job(
+        self, label: str, job: dict[str, Any], extra_env: dict[str, str] | None = None
+    ) -> StepResult:
         """Run one `bench.worker` job in a fresh, measured process."""
+        return self.module(label, "bench.worker", [json.dumps(job)], extra_env)
+
+    def module(
+        self, label: str, module: str, args: list[str], extra_env: dict[str, str] | None = None
+    ) -> StepResult:
+        """Run `python -m module args` that writes a report, in a fresh, measured process."""
         step = run_step(
-            python_command("bench.worker", json.dumps(job)),
-            env=self.env(),
+            python_command(module, *args),
+            env={**self.env(), **(extra_env or {})},
             cwd=PROJECT_ROOT,
             log_path=self.log(label),
             timeout=self.step_timeout,
