@@ -27,7 +27,7 @@ demo: install
 	$(BIN)/piggy-elt demo
 
 test: install postgres-server browser
-	$(BIN)/python -m pytest -m "not soak"
+	$(BIN)/python -m pytest -m "not soak" --durations=25
 
 # The offline lane: no sandbox, load, dbt build, browser or server (under a minute).
 test-fast: install
