@@ -8,7 +8,7 @@ concurrently within a window and still handed on in page order.
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -123,7 +123,7 @@ def _is_final(data: list, page: int, last_page: int | None, page_size: int) -> b
 
 def _sequential_pages(
     fetch: PageFetcher, page_size: int, listing: Listing, limit: int | None
-) -> Iterator[tuple[int, dict[str, Any]]]:
+) -> Generator[tuple[int, dict[str, Any]], None, None]:
     page = 2
     while True:
         if limit is not None and page > limit:
@@ -142,7 +142,7 @@ def _sequential_pages(
 
 def _windowed_pages(
     fetch: PageFetcher, pages: range, window: int
-) -> Iterator[tuple[int, dict[str, Any]]]:
+) -> Generator[tuple[int, dict[str, Any]], None, None]:
     pending: deque[tuple[int, Future]] = deque()
     upcoming = iter(pages)
     try:
