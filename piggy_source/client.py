@@ -138,10 +138,11 @@ class PiggyClient:
         if stop_after_attempt(self._max_attempts)(state):
             return True
         never_connected = not self._connected and state.attempt_number >= 2
-        return never_connected and isinstance(state.outcome.exception(), httpx.ConnectError)
+        error = state.outcome.exception() if state.outcome else None
+        return never_connected and isinstance(error, httpx.ConnectError)
 
     def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception()
+        error = state.outcome.exception() if state.outcome else None
         if isinstance(error, RetryableResponse) and error.retry_after is not None:
             return error.retry_after
         return wait_random_exponential(multiplier=0.5, max=30)(state)
