@@ -59,7 +59,8 @@ class Reach:
     def __init__(self, created_at: CreatedAt) -> None:
         self._created_at = created_at
         self.newest: datetime | None = created_at.get_state()["last_value"]
-        created_at.advance(None)
+        # dlt documents None (keep the range, stop filtering) but types the argument as a cursor
+        created_at.advance(None)  # type: ignore[arg-type]
 
     def take(self, flat: FlatPage) -> None:
         if flat.table is None or "created_at" not in flat.table.column_names:
