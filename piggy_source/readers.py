@@ -13,6 +13,7 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+from dlt.common.schema.typing import TWriteDisposition
 
 from piggy_source.auth import TokenProvider
 from piggy_source.client import PiggyClient
@@ -177,7 +178,9 @@ def to_dlt_items(
     return flat, items
 
 
-def variant(table: pa.Table, name: str, disposition: str, key: Sequence[str] = ()) -> Any:
+def variant(
+    table: pa.Table, name: str, disposition: TWriteDisposition, key: Sequence[str] = ()
+) -> Any:
     """Send `table` to another raw table with its own disposition, from the same resource."""
     hints = dlt.mark.make_hints(
         table_name=name, write_disposition=disposition, primary_key=list(key)
