@@ -7,6 +7,7 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+from dlt.common.schema.typing import TScd2StrategyDict
 
 from piggy_source.flatten import FlatPage, flatten_page
 from piggy_source.quarantine import QUARANTINE_TABLE, quarantine_table
@@ -22,7 +23,7 @@ SAFE_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 def contacts_disposition(
     complete_sweep: bool, unread: Collection[str | None] = ()
-) -> dict[str, Any]:
+) -> TScd2StrategyDict:
     """scd2 keyed by a content hash; a partial read may only retire versions of keys it read.
 
     dlt's scd2 retires every active row absent from the load. `destination_scope` narrows that
@@ -36,7 +37,7 @@ def contacts_disposition(
     if not complete_sweep or not all(isinstance(k, str) and SAFE_KEY.match(k) for k in unread):
         scope = "uuid IN (SELECT uuid FROM {staging_table})"
     elif unread:
-        scope = "uuid NOT IN (" + ", ".join(f"'{key}'" for key in sorted(unread)) + ")"
+        scope = "uuid NOT IN (" + ", ".join(f"'{key}'" for key in sorted(unread, key=str)) + ")"
     else:
         scope = "1 = 1"
     return {
