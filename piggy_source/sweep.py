@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from dlt import Pipeline
 from dlt.common.pipeline import current_pipeline
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
@@ -84,7 +85,7 @@ class Sweep:
 def open_contacts() -> set[str]:
     """The uuids whose current version is open in the warehouse of the running pipeline."""
     pipeline = current_pipeline()
-    if pipeline is None:
+    if not isinstance(pipeline, Pipeline):  # typed as dlt's protocol; the sql client is Pipeline's
         return set()
     with pipeline.sql_client() as client:
         if not client.has_dataset():
