@@ -59,7 +59,8 @@ def _missing(error: ConfigFieldMissingException) -> str:
     leaves = [leaf for field in error.fields for leaf in _leaf_traces(error.traces[field])]
     names = [_environment_name(traces) for traces in leaves]
     sections = {tuple(trace.sections) for traces in leaves for trace in traces}
-    table = ".".join(max(sections, key=len)) if sections else ""
+    deepest: tuple[str, ...] = max(sections, key=len) if sections else ()
+    table = ".".join(deepest)
     line = f"missing setting(s) {', '.join(n for n in names if n)}"
     if table:
         line += f" (or [{table}] in .dlt/secrets.toml)"

@@ -73,9 +73,10 @@ def drop_replayed_versions(pipeline: dlt.Pipeline, load_id: str) -> None:
         for table in scd2_tables(pipeline):
             name = client.make_qualified_table_name(table)
             of_load = f"FROM {name} WHERE _dlt_load_id = %s"
-            copies = client.execute_sql(
+            counted = client.execute_sql(
                 f"SELECT count(*) - count(DISTINCT _dlt_id) {of_load}", load_id
-            )[0][0]
+            )
+            copies = counted[0][0] if counted else 0
             if copies:
                 kept = client.make_qualified_table_name(table + KEPT_SUFFIX)
                 client.execute_sql(f"CREATE TABLE {kept} AS SELECT DISTINCT * {of_load}", load_id)
