@@ -8,6 +8,7 @@ signed with the old one; `WEBHOOKS__SECRET` is the one-secret shorthand.
 
 import json
 from pathlib import Path
+from typing import TypeVar
 
 import dlt
 from dlt.common.configuration import configspec, resolve_configuration
@@ -18,6 +19,7 @@ from dlt.common.typing import TSecretStrValue, TSecretValue
 from pipelines.piggy_connection import SECTIONS, PiggyConnection
 from pipelines.webhooks.errors import WebhookSetupError
 
+SpecT = TypeVar("SpecT", bound=BaseConfiguration)
 DEFAULT_PORT = 8766
 SECTION = "webhooks"
 LOWER_BOUNDS = {
@@ -102,7 +104,7 @@ def load_connection() -> PiggyConnection:
     return _resolve(PiggyConnection(), *SECTIONS)
 
 
-def _resolve(spec: BaseConfiguration, *sections: str) -> BaseConfiguration:
+def _resolve(spec: SpecT, *sections: str) -> SpecT:
     try:
         return resolve_configuration(spec, sections=sections)
     except ConfigValueCannotBeCoercedException as exc:
