@@ -105,18 +105,21 @@ class Worker:
         except PiggyApiError as exc:
             if exc.status_code == 404 or exc.code == CONTACT_NOT_FOUND:
                 return self._gone(item)
-            return self._later(item, str(exc))
+            self._later(item, str(exc))
+            return None
         except PiggyError as exc:
-            return self._later(item, str(exc))
+            self._later(item, str(exc))
+            return None
         profile = live_profile(contact) if isinstance(contact, dict) else None
         if profile is None:
-            return self._later(item, "refetched contact has no email to key the CRM profile by")
+            self._later(item, "refetched contact has no email to key the CRM profile by")
         return profile
 
     def _gone(self, item: Due) -> dict[str, Any] | None:
         if item.email:
             return deleted_profile(item.contact_uuid, item.email)
-        return self._later(item, "contact not found in Piggy and no email known from its events")
+        self._later(item, "contact not found in Piggy and no email known from its events")
+        return None
 
     def _later(self, item: Due, reason: str) -> None:
         dead = self._journal.retry_later(item.event_ids, reason, self._backoff)
