@@ -100,7 +100,15 @@ def test_a_second_export_sends_nothing_and_a_change_sends_only_the_difference(
         manifest = json.loads((workspace.root / "exports" / segment / "manifest.json").read_text())
         assert manifest["delta"] == {**manifest["delta"], "entered": 0, "changed": 0, "left": 0}
 
-    member = next(r for s in DEFAULT_SEGMENTS for r in mart(workspace, s) if r["email"])
+    # A credit is activity, which takes a member out of the at-risk segment (a `left`, not a
+    # `changed`): the member is one the at-risk segment does not hold.
+    at_risk = {r["contact_uuid"] for r in mart(workspace, "seg_high_value_at_risk")}
+    member = next(
+        r
+        for s in DEFAULT_SEGMENTS
+        for r in mart(workspace, s)
+        if r["email"] and r["contact_uuid"] not in at_risk
+    )
     before = member["credit_balance"]
     workspace.api(
         "POST",
