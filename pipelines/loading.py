@@ -110,7 +110,8 @@ def make_pipeline(
         pipeline_name=pipeline_name,
         destination=make_destination(destination, duckdb_path),
         dataset_name=dataset_name,
-        pipelines_dir=str(pipelines_dir) if pipelines_dir else None,
+        # dlt types pipelines_dir without None, its default
+        pipelines_dir=str(pipelines_dir) if pipelines_dir else None,  # type: ignore[arg-type]
     )
 
 
@@ -233,7 +234,8 @@ def run_load(
         dropped = history_at_stake(pipeline, full_refresh, refresh)
         if dropped and not drop_history:
             raise RefusedError(f"{dropped}; run again with --yes to drop it")
-        info = pipeline.run(source, loader_file_format="parquet", refresh=mode)
+        # dlt types refresh without None, its default
+        info = pipeline.run(source, loader_file_format="parquet", refresh=mode)  # type: ignore[arg-type]
     return LoadSummary(
         pipeline_name=pipeline_name,
         dataset_name=dataset_name,
