@@ -51,7 +51,8 @@ def read_status(
     try:
         pipeline = dlt.attach(
             pipeline_name=pipeline_name,
-            pipelines_dir=str(pipelines_dir) if pipelines_dir else None,
+            # dlt types pipelines_dir without None, its default
+            pipelines_dir=str(pipelines_dir) if pipelines_dir else None,  # type: ignore[arg-type]
             destination=make_destination(destination, duckdb_path) if destination else None,
         )
     except CannotRestorePipelineException:
