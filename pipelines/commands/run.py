@@ -5,7 +5,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from piggy_source.stats import ResourceStats
@@ -100,7 +100,7 @@ def _load(names: list[str] | None, **options: Any) -> LoadSummary:
         transient=True,
         disable=not console.is_terminal,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def show(resource: str, stats: ResourceStats) -> None:
             if resource not in tasks:
@@ -140,7 +140,7 @@ def load_document(summary: LoadSummary) -> dict[str, Any]:
     }
 
 
-def _fields(stats: ResourceStats) -> dict[str, float]:
+def _fields(stats: ResourceStats) -> dict[str, Any]:
     return {
         "pages": stats.pages,
         "rows": stats.rows,
