@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import signal
 from datetime import datetime
+from typing import Any
 from pathlib import Path
 
 import typer
@@ -29,7 +30,7 @@ def _kinds(text: str, allowed: tuple[str, ...], flag: str) -> tuple[str, ...]:
     return kinds
 
 
-def _now(text: str | None) -> dict[str, datetime]:
+def _now(text: str | None) -> dict[str, Any]:
     if text is None:
         return {}
     try:
