@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import signal
 from datetime import datetime
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import typer
 
