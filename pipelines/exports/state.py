@@ -54,7 +54,11 @@ def record_export(
         name=MEMBERS_TABLE,
         primary_key=["segment", "member_key"],
         write_disposition="merge",
-        columns={"fingerprint": {"data_type": "text", "nullable": True}},
+        # Typed up front: in a given mode one of the two email columns is always null.
+        columns={
+            column: {"data_type": "text", "nullable": True}
+            for column in ("fingerprint", EMAIL, EMAIL_SHA256)
+        },
     )
     runs = dlt.resource(
         [
