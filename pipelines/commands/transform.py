@@ -22,20 +22,22 @@ from pipelines.warehouse import attach_pipeline
 
 
 def transform(
-    target: str = typer.Option(
+    target: str | None = typer.Option(
         None,
         "--target",
         help=f"dbt target: {', '.join(TARGETS)}. Default: the pipeline's destination.",
     ),
-    select: str = typer.Option(None, "--select", help="dbt selection, e.g. 'marts.segments+'."),
+    select: str | None = typer.Option(
+        None, "--select", help="dbt selection, e.g. 'marts.segments+'."
+    ),
     pipeline_name: str = typer.Option("piggy", "--pipeline-name", help="dlt pipeline name."),
-    as_of: str = typer.Option(
+    as_of: str | None = typer.Option(
         None,
         "--as-of",
         help="Compute 'today' figures for this day "
         "(YYYY-MM-DD) instead of today, for reproducible builds.",
     ),
-    target_path: str = typer.Option(
+    target_path: str | None = typer.Option(
         None,
         "--target-path",
         help="Where dbt writes compiled SQL and artifacts. Default: dbt_project/target.",
