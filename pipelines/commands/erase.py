@@ -46,9 +46,10 @@ def erase(
             session, [member], REQUEST, os_user(), key, lambda: rebuild(pipeline_name, target_path)
         )
     Console().print(touched_table(done[0].touched, "erased"))
+    entry = done[0].entry or {}  # erase_all records every erasure's log entry
     typer.echo(
         f"erased contact {member.uuid} in {time.monotonic() - started:.1f}s; models rebuilt; "
-        f"erasure log entry {done[0].entry['erasure_id']}"
+        f"erasure log entry {entry.get('erasure_id')}"
     )
 
 
