@@ -127,13 +127,18 @@ def pipeline_warehouse(pipeline: dlt.Pipeline) -> Iterator[str]:
         yield target
 
 
-def invoke(subcommand: list[str], paths: dict[str, Path], extra: tuple[str, ...] = ()) -> Any:
+def invoke(
+    subcommand: list[str],
+    paths: dict[str, Path],
+    extra: tuple[str, ...] = (),
+    variables: dict[str, Any] | None = None,
+) -> Any:
     """A dbt command with two words (`source freshness`, `docs generate`) on our project and
     profile; dbt's result object, or one line when dbt could not run at all."""
     from dbt.cli.main import dbtRunner
 
     group, command = subcommand
-    arguments = [group, *dbt_arguments(command, paths, None, {}), *extra]
+    arguments = [group, *dbt_arguments(command, paths, None, variables or {}), *extra]
     result = dbtRunner().invoke(arguments)
     if isinstance(result.exception, KeyboardInterrupt):
         raise KeyboardInterrupt

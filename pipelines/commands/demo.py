@@ -82,7 +82,7 @@ def build(folder: Path, as_of: str) -> Payouts:
     step(
         "dbt docs (piggy-elt docs)",
         folder,
-        *("docs", *pipeline, "--out", DOCS_FOLDER, "--target-path", str(target)),
+        *("docs", *pipeline, "--as-of", as_of, "--out", DOCS_FOLDER, "--target-path", str(target)),
     )
     return payouts
 

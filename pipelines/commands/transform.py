@@ -49,6 +49,15 @@ def transform(
         _transform(document, target, select, pipeline_name, as_of, target_path)
 
 
+def dbt_variables(as_of: str | None) -> dict[str, Any]:
+    """The vars a build uses (the privacy setting, the as-of day). `docs` passes the same, so
+    dbt reuses the build's parse instead of parsing the project again."""
+    variables = model_variables(load_privacy())
+    if as_of:
+        variables["as_of_date"] = check_day(as_of)
+    return variables
+
+
 def _transform(
     document: dict[str, Any],
     target: str | None,
@@ -57,9 +66,7 @@ def _transform(
     as_of: str | None,
     target_path: str | None,
 ) -> None:
-    variables = model_variables(load_privacy())
-    if as_of:
-        variables["as_of_date"] = check_day(as_of)
+    variables = dbt_variables(as_of)
     pipeline = attach_pipeline(pipeline_name)
     loaded_into = pipeline.destination.destination_type.rsplit(".", 1)[-1]
     chosen = target or loaded_into
