@@ -10,6 +10,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+GENERATOR_VERSION = 2
+"""Raised whenever the same seed and scale generate different data; part of `data_key`."""
+
 DEFAULT_NOW = datetime(2026, 11, 1, tzinfo=UTC)
 FAULT_KINDS = ("500", "502", "503", "drop", "slow", "truncate")
 MALFORMED_KINDS = ("missing_key", "wrong_type", "unknown_field")
@@ -76,9 +79,11 @@ class SandboxConfig:
 
     @property
     def data_key(self) -> str:
-        """Names the generated data: everything that changes its bytes, nothing that does not."""
+        """Names the generated data: everything that changes its bytes, nothing that does not,
+        the generator's version included (an account made by an older generator is not reused)."""
         stamp = self.now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-        return f"seed{self.seed}-scale{self.scale}-{self.currency.lower()}-{stamp}"
+        account = f"seed{self.seed}-scale{self.scale}-{self.currency.lower()}-{stamp}"
+        return f"{account}-g{GENERATOR_VERSION}"
 
     @property
     def minor_units(self) -> int:
