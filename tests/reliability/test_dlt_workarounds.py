@@ -94,3 +94,31 @@ def test_replayed_versions_are_dropped_and_a_kill_at_any_step_recovers(pipeline)
         assert rows == expected, statements
     with pytest.raises(Exception, match="contacts__resumed"):
         query(pipeline, f"SELECT * FROM {kept}")
+
+
+@pytest.mark.parametrize("dialect", ["bigquery", "snowflake"])
+def test_the_recovery_statements_are_single_statements_the_cloud_warehouses_parse(
+    pipeline, monkeypatch, dialect
+):
+    """The statements a real recovery sends, parsed as BigQuery and Snowflake SQL: each one
+    stands alone (no BEGIN/COMMIT, which BigQuery refuses around DDL)."""
+    import sqlglot
+    from dlt.destinations.impl.duckdb.sql_client import DuckDbSqlClient
+
+    sent: list[str] = []
+    execute = DuckDbSqlClient.execute_sql
+
+    def recorded(self, sql, *args, **kwargs):
+        sent.append(sql.replace("%s", "'1'"))
+        return execute(self, sql, *args, **kwargs)
+
+    pipeline.run(contacts(versions([("a", "h1"), ("b", "h1")])))
+    load_id = pipeline.run(contacts(versions([("a", "h2"), ("b", "h1")]))).loads_ids[0]
+    replay = f"INSERT INTO raw.contacts SELECT * FROM raw.contacts WHERE _dlt_load_id = '{load_id}'"
+    query(pipeline, replay)
+    monkeypatch.setattr(DuckDbSqlClient, "execute_sql", recorded)
+    drop_replayed_versions(pipeline, load_id)
+
+    kinds = [type(sqlglot.parse_one(sql, read=dialect)).__name__ for sql in sent]
+    assert {"Create", "Delete", "Insert", "Drop"} <= set(kinds), sent
+    assert not any(kind in {"Transaction", "Commit", "Rollback"} for kind in kinds), kinds
