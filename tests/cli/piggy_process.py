@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -32,8 +33,16 @@ def start(root: Path, *args: str, **extra: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: os.umask(0o022),
+        preexec_fn=_as_from_a_terminal,
     )
+
+
+def _as_from_a_terminal() -> None:
+    """umask 022, and Ctrl-C (SIGINT) delivered: a shell that started this test run in the
+    background leaves SIGINT ignored, which the child would inherit, and Python then installs no
+    KeyboardInterrupt for it."""
+    os.umask(0o022)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def piggy_elt(root: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:

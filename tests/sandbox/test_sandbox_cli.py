@@ -23,7 +23,10 @@ def _start(tmp_path: Path, *flags: str) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [*CLI, "serve", "--port", "0", "--scale", "40", "--data-dir", str(tmp_path), *flags],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Ctrl-C reaches the child even when this test run was started in the background
+        # (which leaves SIGINT ignored, and the child would inherit that).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("base URL: "):
