@@ -30,6 +30,12 @@ EMAIL_COLUMNS = {"plain": EMAIL, "sha256": EMAIL_SHA256}
 """Each `email_in_models` value and the column that names a member to an email tool."""
 
 
+def email_sha256(address: str) -> str:
+    """SHA-256 (hex) of the trimmed, lower-cased address: what the `email_sha256` model columns
+    hold (macro `email_in_models`), for the profiles sent from outside dbt."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+
+
 @configspec
 class PrivacyConfiguration(BaseConfiguration):
     """`[privacy]`: `erasure_key` in secrets.toml, the others in config.toml."""

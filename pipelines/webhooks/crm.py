@@ -1,6 +1,7 @@
 """Profiles for the CRM, in the exports' shape, and one push of a batch of them.
 
-A profile is keyed by email with the same property names as `piggy-elt export` sends
+A profile is keyed by email (or by its SHA-256 alone, `privacy.email_in_models = "sha256"`, as
+the exports are) with the same property names as `piggy-elt export` sends
 (`pipelines.exports.shapes.PROFILE_FIELDS`), holding only what a refetched contact tells us, so a
 push never blanks what the export set (expiring points). `loyalty_points` is the contact's
 balance as Piggy reports it at refetch time. A contact Piggy no longer knows is sent with
@@ -18,8 +19,10 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from pipelines.exports.changes import EMAIL
 from pipelines.exports.push import IDEMPOTENCY_HEADER, encode, idempotency_key
 from pipelines.exports.shapes import PROFILE_FIELDS
+from pipelines.privacy.settings import email_sha256
 
 IN_PLACE_ATTEMPTS = 3
 SCOPE = "webhooks"
@@ -53,11 +56,24 @@ def deleted_profile(contact_uuid: str, email: str) -> dict[str, Any]:
     return {"email": email, "external_id": contact_uuid, "properties": {"loyalty_deleted": True}}
 
 
-class CrmPusher:
-    """POSTs `{"profiles": [...]}` to `[exports.crm] url` with the bearer key."""
+def keyed(profile: dict[str, Any], email_key: str) -> dict[str, Any]:
+    """The profile keyed as the exports key members: by `email`, or by `email_sha256` alone
+    when `privacy.email_in_models = "sha256"` (the plain address then never leaves)."""
+    if email_key == EMAIL:
+        return profile
+    rest = {key: value for key, value in profile.items() if key != EMAIL}
+    return {email_key: email_sha256(profile[EMAIL]), **rest}
 
-    def __init__(self, url: str, api_key: str, backoff_seconds: float = 0.2) -> None:
+
+class CrmPusher:
+    """POSTs `{"profiles": [...]}` to `[exports.crm] url` with the bearer key, each profile
+    keyed by `email_key` (`email` or `email_sha256`)."""
+
+    def __init__(
+        self, url: str, api_key: str, email_key: str = EMAIL, backoff_seconds: float = 0.2
+    ) -> None:
         self._url = url
+        self._email_key = email_key
         self._backoff = backoff_seconds
         self._http = httpx.Client(timeout=15.0, headers={"Authorization": f"Bearer {api_key}"})
 
@@ -69,7 +85,7 @@ class CrmPusher:
 
     def push(self, profiles: list[dict[str, Any]]) -> None:
         """One batch, same bytes and idempotency key on each attempt; `PushFailed` at the end."""
-        raw = encode({"profiles": profiles})
+        raw = encode({"profiles": [keyed(profile, self._email_key) for profile in profiles]})
         headers = {
             "Content-Type": "application/json",
             IDEMPOTENCY_HEADER: idempotency_key(raw, SCOPE),

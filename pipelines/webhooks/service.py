@@ -15,6 +15,7 @@ from piggy_source.auth import TokenProvider
 from piggy_source.client import PiggyClient
 from piggy_source.stats import RunStats
 from pipelines.piggy_connection import PiggyConnection
+from pipelines.privacy.settings import email_column, load_privacy
 from pipelines.webhooks.crm import CrmPusher
 from pipelines.webhooks.errors import WebhookSetupError
 from pipelines.webhooks.journal import Backoff, Journal
@@ -42,7 +43,7 @@ def serve(listen: Listen) -> None:
     journal = Journal(config.journal_path())
     stats = RunStats()
     client = _piggy_client(connection, stats)
-    pusher = CrmPusher(str(crm.url), str(crm.api_key))
+    pusher = CrmPusher(str(crm.url), str(crm.api_key), email_column(load_privacy()))
     backoff = Backoff(config.push_attempts, config.backoff_seconds, config.max_backoff_seconds)
     worker = Worker(
         journal, client, pusher, backoff, config.batch_size, stats, config.retention_days * 86400

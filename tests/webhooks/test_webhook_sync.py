@@ -139,3 +139,17 @@ def test_piggy_429_during_refetch_is_waited_out(rig):
     assert "Piggy answered 429 during refetches" in running.receiver.log()
     running.sandbox.control.configure(rate_limit=None)
     assert_crm_current(running, contacts)
+
+
+def test_with_hashed_emails_the_crm_is_sent_the_hash_and_never_the_address(rig):
+    running = rig(receiver_env={"PRIVACY__EMAIL_IN_MODELS": "sha256"})
+    contact = running.api("GET", "/contacts", params={"limit": 1}).json()["data"][0]
+    answer = signed_post(running, {"type": "contact_updated", "data": {"contact": contact}})
+    assert answer.status_code == 202
+    running.wait_until(running.drained)
+    profiles = [profile for _, profile in running.crm.arrivals]
+    expected = hashlib.sha256(contact["email"].strip().lower().encode()).hexdigest()
+    assert profiles and {p.get("email_sha256") for p in profiles} == {expected}
+    assert all("email" not in p for p in profiles)
+    assert contact["email"] not in json.dumps(profiles)
+    assert profiles[-1]["properties"]["loyalty_points"] == running.balance(contact["uuid"])
