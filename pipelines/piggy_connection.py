@@ -6,10 +6,13 @@ with dlt's secret type: dlt then records `<secret>` instead of their value in th
 and their `repr` hides them.
 """
 
+from typing import Any
+
 from dlt.common.configuration import configspec, resolve_configuration
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
+from piggy_source.auth import TokenProvider
 from piggy_source.settings import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_ATTEMPTS,
@@ -38,3 +41,24 @@ class PiggyConnection(BaseConfiguration):
 def load_connection() -> PiggyConnection:
     """The connection as configured (toml or `SOURCES__PIGGY__*`), with the source's defaults."""
     return resolve_configuration(PiggyConnection(), sections=SECTIONS)
+
+
+def token_provider(connection: PiggyConnection) -> TokenProvider:
+    """The source's token provider for these credentials (renews an OAuth token as it expires)."""
+    return TokenProvider(
+        connection.base_url,
+        connection.api_key or None,
+        connection.client_id or None,
+        connection.client_secret or None,
+    )
+
+
+def client_options(connection: PiggyConnection) -> dict[str, Any]:
+    """The source client's budget, retry and timeout options, as configured."""
+    return {
+        "requests_per_minute": connection.requests_per_minute,
+        "rate_limit_window_seconds": connection.rate_limit_window_seconds,
+        "timeout_seconds": connection.timeout_seconds,
+        "max_attempts": connection.max_attempts,
+        "max_retry_after_seconds": connection.max_retry_after_seconds,
+    }

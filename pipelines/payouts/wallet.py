@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from piggy_source.auth import TokenProvider
 from piggy_source.blocking import BlockingPiggy, NoAnswer
 from piggy_source.exceptions import PiggyApiError, PiggyConnectionError
 from piggy_source.paging import parse_meta
 from piggy_source.stats import ResourceStats
 from pipelines.payouts.errors import PayoutError
-from pipelines.piggy_connection import PiggyConnection
+from pipelines.piggy_connection import PiggyConnection, client_options, token_provider
 
 PAGE_SIZE = 30
 MAX_WALLET_PAGES = 100
@@ -65,21 +64,8 @@ class Wallet:
 
     def __init__(self, connection: PiggyConnection, shop_uuid: str) -> None:
         self.shop_uuid = shop_uuid
-        tokens = TokenProvider(
-            connection.base_url,
-            connection.api_key or None,
-            connection.client_id or None,
-            connection.client_secret or None,
-        )
         self._piggy = BlockingPiggy.open(
-            connection.base_url,
-            tokens,
-            RESOURCE,
-            requests_per_minute=connection.requests_per_minute,
-            rate_limit_window_seconds=connection.rate_limit_window_seconds,
-            timeout_seconds=connection.timeout_seconds,
-            max_attempts=connection.max_attempts,
-            max_retry_after_seconds=connection.max_retry_after_seconds,
+            connection.base_url, token_provider(connection), RESOURCE, **client_options(connection)
         )
 
     @property

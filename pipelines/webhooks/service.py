@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from piggy_source.auth import TokenProvider
 from piggy_source.client import PiggyClient
 from piggy_source.stats import RunStats
-from pipelines.piggy_connection import PiggyConnection
+from pipelines.piggy_connection import PiggyConnection, client_options, token_provider
 from pipelines.privacy.settings import email_column, load_privacy
 from pipelines.webhooks.crm import CrmPusher
 from pipelines.webhooks.errors import WebhookSetupError
@@ -79,19 +78,6 @@ def _listening_socket(listen: Listen) -> socket.socket:
 
 def _piggy_client(connection: PiggyConnection, stats: RunStats) -> PiggyClient:
     """The source's client with the source's settings: its budget, retries and token renewal."""
-    tokens = TokenProvider(
-        connection.base_url,
-        connection.api_key or None,
-        connection.client_id or None,
-        connection.client_secret or None,
-    )
     return PiggyClient(
-        connection.base_url,
-        tokens,
-        stats,
-        requests_per_minute=connection.requests_per_minute,
-        rate_limit_window_seconds=connection.rate_limit_window_seconds,
-        timeout_seconds=connection.timeout_seconds,
-        max_attempts=connection.max_attempts,
-        max_retry_after_seconds=connection.max_retry_after_seconds,
+        connection.base_url, token_provider(connection), stats, **client_options(connection)
     )
