@@ -119,8 +119,10 @@ def test_a_live_contact_left_out_of_the_listing_stays_open(loaded):
     assert (stats.rechecked, stats.kept_live) == (2, 2)
 
 
-def test_deleted_contacts_are_retired_only_after_a_404(loaded):
+def test_deleted_contacts_are_retired_only_after_a_404(loaded, monkeypatch):
     sandbox, wh = loaded
+    # the open contacts stream from the warehouse in chunks; 7 a chunk reads them in 43
+    monkeypatch.setattr("piggy_source.sweep.OPEN_CONTACTS_CHUNK", 7)
     deleted = sandbox.control.advance(days=1, deletes=3, **NO_OTHER_ACTIVITY)["deleted_uuids"]
     summary = wh.load(resources=["contacts"])
     assert not set(deleted) & open_uuids(wh)
@@ -129,8 +131,9 @@ def test_deleted_contacts_are_retired_only_after_a_404(loaded):
     assert (stats.rechecked, stats.kept_live) == (3, 0)
 
 
-def test_retiring_more_than_the_share_stops_the_run_until_the_share_is_raised(loaded):
+def test_retiring_more_than_the_share_stops_the_run_until_the_share_is_raised(loaded, monkeypatch):
     sandbox, wh = loaded
+    monkeypatch.setattr("piggy_source.sweep.OPEN_CONTACTS_CHUNK", 7)
     deleted = sandbox.control.advance(days=1, deletes=40, **NO_OTHER_ACTIVITY)["deleted_uuids"]
     before = contacts_table(wh)
     with pytest.raises(Exception) as caught:
