@@ -33,8 +33,14 @@ def analytics_schema() -> str:
 
 
 def project_paths(target_path: Path | None = None) -> dict[str, Path]:
-    """The dbt project, and where its artifacts and logs go (default `dbt_project/target`)."""
-    artifacts = target_path or PROJECT_DIR / "target"
+    """The dbt project, and where its artifacts and logs go.
+
+    `--target-path` first, then dbt's own `DBT_TARGET_PATH` (the CLI passes the path to dbt
+    explicitly, so without this a user's variable would be silently overridden), then
+    `dbt_project/target`. Two processes building at once need different target paths.
+    """
+    from_env = os.environ.get("DBT_TARGET_PATH")
+    artifacts = target_path or (Path(from_env) if from_env else PROJECT_DIR / "target")
     return {"project": PROJECT_DIR, "target": artifacts, "logs": artifacts / "logs"}
 
 

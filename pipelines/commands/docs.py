@@ -18,7 +18,10 @@ def docs(
     target_path: str = typer.Option(
         None,
         "--target-path",
-        help="Where dbt writes its artifacts. Default: dbt_project/target, as for transform.",
+        help=(
+            "Where dbt writes its artifacts. Default: $DBT_TARGET_PATH, else dbt_project/target,"
+            " as for transform."
+        ),
     ),
     as_of: str = typer.Option(
         None,

@@ -74,7 +74,10 @@ def review_command(
     ] = None,
     target_path: Annotated[
         Path | None,
-        typer.Option(help="Where dbt writes its artifacts (default: dbt_project/target)."),
+        typer.Option(
+            help="Where dbt writes its artifacts (default: $DBT_TARGET_PATH, else"
+            " dbt_project/target)."
+        ),
     ] = None,
     actor: Actor = None,
     pipeline_name: PipelineName = "piggy",

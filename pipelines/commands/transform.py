@@ -40,7 +40,10 @@ def transform(
     target_path: str | None = typer.Option(
         None,
         "--target-path",
-        help="Where dbt writes compiled SQL and artifacts. Default: dbt_project/target.",
+        help=(
+            "Where dbt writes compiled SQL and artifacts."
+            " Default: $DBT_TARGET_PATH, else dbt_project/target."
+        ),
     ),
     as_json: JsonFlag = False,
 ) -> None:

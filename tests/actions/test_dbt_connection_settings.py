@@ -4,7 +4,7 @@ nothing typed twice by the user (PostgreSQL's are checked against a real server 
 
 import dlt
 
-from pipelines.dbt_connection import warehouse_settings
+from pipelines.dbt_connection import PROJECT_DIR, project_paths, warehouse_settings
 
 
 def pipeline_on(tmp_path, destination) -> dlt.Pipeline:
@@ -22,3 +22,14 @@ def test_duckdb_gets_the_absolute_path_of_the_loaded_file(tmp_path):
         "PIGGY_RAW_SCHEMA": "raw",
         "PIGGY_DUCKDB_PATH": str(warehouse.resolve()),
     }
+
+
+def test_artifacts_go_to_the_target_path_then_dbts_own_variable_then_the_project(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
+    assert project_paths()["target"] == PROJECT_DIR / "target"
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "from-env"))
+    assert project_paths()["target"] == tmp_path / "from-env"
+    assert project_paths()["logs"] == tmp_path / "from-env" / "logs"
+    assert project_paths(tmp_path / "given")["target"] == tmp_path / "given"
