@@ -19,6 +19,7 @@ from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
 from piggy_source.sweep_schedule import schedule_line
 from pipelines.contacts_history import history_at_stake
+from pipelines.dlt_settings import configure_dlt
 from pipelines.dlt_workarounds import finish_interrupted
 from pipelines.errors import CliError, RefusedError
 from pipelines.locks import held
@@ -113,36 +114,6 @@ def make_pipeline(
         # dlt types pipelines_dir without None, its default
         pipelines_dir=str(pipelines_dir) if pipelines_dir else None,  # type: ignore[arg-type]
     )
-
-
-def use_dlt_columns_on_arrow() -> None:
-    """Arrow pages get dlt's `_dlt_id` (scd2 needs one) and `_dlt_load_id` (docs/raw-tables.md)
-    even when run outside the project directory, where `.dlt/config.toml` is not found."""
-    dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
-    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
-
-
-DUCKDB_MEMORY_LIMIT = "128MB"
-
-
-def cap_duckdb_memory() -> None:
-    """Bound DuckDB's memory so a load stays flat as the account grows.
-
-    DuckDB may use 80% of RAM by default, and the merge of a large ledger takes it: a 973k-row
-    `loyalty_transactions` load peaked at 1.46 GB. Capped at 128 MB, DuckDB spills to disk instead
-    and the same load peaks at 0.37 GB in the same time. dlt keeps every credentials field out of
-    config.toml, so the default is set here, through the secrets provider; a user's own
-    `DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG` takes precedence.
-    """
-    key = "destination.duckdb.credentials.global_config"
-    if dlt.secrets.get(key) is None:
-        dlt.secrets[key] = {"memory_limit": DUCKDB_MEMORY_LIMIT}
-
-
-def configure_dlt(destination: str) -> None:
-    use_dlt_columns_on_arrow()
-    if destination == "duckdb":
-        cap_duckdb_memory()
 
 
 @contextmanager
