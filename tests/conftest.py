@@ -22,7 +22,7 @@ SESSION_SEED = 7
 
 @pytest.fixture(scope="session", autouse=True)
 def dbt_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """dbt's artifacts of this session (and of each xdist worker) in a folder of its own.
+    """dbt's artifacts of this session in a folder of its own.
 
     A build without `--target-path` writes to `$DBT_TARGET_PATH` (the CLI honours dbt's variable),
     so sessions running side by side never share `dbt_project/target` or its partial parse.
@@ -94,19 +94,10 @@ INTEGRATION_FOLDERS = {"cli", "dbt", "demo", "deploy", "postgres", "report"}
 """Folders whose every test runs piggy-elt, dbt, a browser or a server as the user would."""
 
 
-SHARED_SETUP_FOLDERS = {"actions", "dbt", "postgres", "report"}
-"""Folders whose tests share one session-wide template (a loaded, built warehouse, a server):
-under pytest-xdist each runs on one worker, so the template is built once, not once per worker."""
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Sort every test into the offline `unit` lane (`make test-fast`) or `integration`, and into
-    the group pytest-xdist keeps on one worker (`--dist loadgroup`): its folder where the folder
-    shares a template, else its file (module fixtures run once)."""
+    """Sort every test into the offline `unit` lane (`make test-fast`) or `integration`."""
     for item in items:
         folder = item.path.parent.name
-        group = folder if folder in SHARED_SETUP_FOLDERS else str(item.path)
-        item.add_marker(pytest.mark.xdist_group(group))
         slow = INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ()))
         slow = slow or folder in INTEGRATION_FOLDERS
         marked = {mark.name for mark in item.iter_markers()} & {"integration", "postgres", "soak"}
