@@ -17,11 +17,10 @@ import duckdb
 import pyarrow as pa
 
 from bench.process import write_report
+from pipelines.dlt_settings import DUCKDB_MEMORY_LIMIT
 
 DATASET = "piggy_raw"
 BATCH_ROWS = 500_000
-MEMORY_LIMIT = "128MB"
-"""The load's own DuckDB cap (`pipelines` ships 128 MB), so the floor runs under the same limit."""
 
 
 def raw_tables(source: duckdb.DuckDBPyConnection) -> list[str]:
@@ -36,14 +35,13 @@ def raw_tables(source: duckdb.DuckDBPyConnection) -> list[str]:
 def insert_floor(loaded: Path, target: Path) -> dict[str, Any]:
     """Seconds spent inserting each table's batches (reading them is not counted) and rows."""
     source = duckdb.connect(str(loaded), read_only=True)
-    sink = duckdb.connect(str(target), config={"memory_limit": MEMORY_LIMIT})
+    sink = duckdb.connect(str(target), config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     seconds: dict[str, float] = {}
     rows: dict[str, int] = {}
     try:
         for table in raw_tables(source):
-            reader = source.execute(f'SELECT * FROM {DATASET}."{table}"').to_arrow_reader(
-                BATCH_ROWS
-            )
+            # `sql(...)` streams the batches; `execute(...)` would first copy the whole table
+            reader = source.sql(f'SELECT * FROM {DATASET}."{table}"').to_arrow_reader(BATCH_ROWS)
             seconds[table], rows[table] = 0.0, 0
             for number, batch in enumerate(reader or ()):
                 statement = "INSERT INTO" if number else "CREATE TABLE"
