@@ -101,17 +101,18 @@ def stored_plain_emails(workspace: Workspace, schema: str) -> list[str]:
         schema,
     )
     cast = "TEXT" if workspace.server else "VARCHAR"
-    found = []
-    for table, column in columns:
-        if table not in tables:
-            continue
-        hits = workspace.query(
-            f'SELECT count(*) FROM {schema}."{table}" WHERE LOWER(CAST("{column}" AS '
-            f"{cast})) IN (SELECT LOWER(email) FROM piggy_raw.contacts)"
-        )[0][0]
-        if hits:
-            found.append(f"{table}.{column}")
-    return sorted(found)
+    stored = [(table, column) for table, column in columns if table in tables]
+    counts = workspace.queries(
+        [
+            (
+                f'SELECT count(*) FROM {schema}."{table}" WHERE LOWER(CAST("{column}" AS '
+                f"{cast})) IN (SELECT LOWER(email) FROM piggy_raw.contacts)",
+                (),
+            )
+            for table, column in stored
+        ]
+    )
+    return sorted(f"{t}.{c}" for (t, c), rows in zip(stored, counts, strict=True) if rows[0][0])
 
 
 def test_no_table_of_the_analytics_schema_holds_a_plain_email(hashed):

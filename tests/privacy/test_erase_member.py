@@ -43,8 +43,9 @@ def snapshot(workspace: Workspace) -> dict[str, bytes]:
         and not path.name.startswith(".")
         and "journal.sqlite" not in path.name
     }
-    for schema, table in sorted({(s, t) for s, t, _ in workspace.text_columns()}):
-        rows = workspace.query(f'SELECT * FROM "{schema}"."{table}"')
+    tables = sorted({(s, t) for s, t, _ in workspace.text_columns()})
+    everything = workspace.queries([(f'SELECT * FROM "{s}"."{t}"', ()) for s, t in tables])
+    for (schema, table), rows in zip(tables, everything, strict=True):
         state[f"{schema}.{table}"] = repr(sorted(map(repr, rows))).encode()
     return state
 
