@@ -18,6 +18,7 @@ from dlt.extract import DltSource
 from piggy_source import RESOURCE_NAMES, piggy_source
 from piggy_source.stats import Listener, ResourceStats, RunStats
 from piggy_source.sweep_schedule import schedule_line
+from pipelines.arrow_memory import arrow_on_the_system_allocator
 from pipelines.contacts_history import history_at_stake
 from pipelines.dlt_settings import configure_dlt
 from pipelines.dlt_workarounds import finish_interrupted
@@ -192,6 +193,7 @@ def run_load(
     A backfill window (`start_date`/`end_date`) loads that window and moves no saved cursor.
     """
     selected = check_selection(resources, refresh, start_date, end_date)
+    arrow_on_the_system_allocator()
     configure_dlt(destination)
     pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
     stats = RunStats(listener)
