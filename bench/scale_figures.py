@@ -33,9 +33,13 @@ TITLES = {
     ),
 }
 Guard = Callable[[str, Callable[[], Figure]], Figure]
-DAILY_RUN_ENV = {"SOURCES__PIGGY__CONTACTS_SWEEP_EVERY_RUNS": "7"}
-"""A daily pipeline on a large account sweeps every contact once a week, not on every run (the
-first run sweeps either way); the runs in between read new contacts only."""
+DAILY_RUN_ENV = {
+    "SOURCES__PIGGY__CONTACTS_SWEEP_EVERY_RUNS": "7",
+    "SOURCES__PIGGY__FULL_READS_EVERY_RUNS": "7",
+}
+"""A daily pipeline on a large account sweeps every contact, and reads the lists the API filters
+by nothing (vouchers, visits, giftcards, referrals), once a week, not on every run (the first run
+does both either way); the runs in between read new contacts and new ledger rows."""
 
 
 def scale_phase(ws: Workspace, profile: BenchProfile, guarded: Guard) -> list[Figure]:

@@ -8,6 +8,8 @@ window and no saved cursor moves. `contacts_sweep=False` reads only new contacts
 balances and tiers of known contacts as they were (only a sweep sees changes to them);
 `contacts_sweep_every_runs=N` sweeps on one run in N (`piggy_source.sweep_schedule`), and the runs
 in between read new contacts and the `refetch_contacts` uuids (webhook events named them).
+`full_reads_every_runs=N` reads the paged lists without any filter (vouchers, visits, giftcards,
+referrals) on one run in N (`piggy_source.list_schedule`); every run by default.
 `stats`, a `RunStats`, receives pages, rows, requests, retries and 429s per resource as they
 happen (the CLI's progress display); `requests_per_minute` fixes the request budget, else it is
 learned from `X-RateLimit-Limit` over `rate_limit_window_seconds`. A `Retry-After` longer than
@@ -23,6 +25,7 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract import DltResource
 
+from piggy_source import list_schedule
 from piggy_source.created_at import CreatedAt, Reach, api_filters, declare, reached_below, within
 from piggy_source.entity_schemas import ENTITY_TABLES
 from piggy_source.hand_cursor import forget_hand_cursor, hand_cursor_start
@@ -78,6 +81,7 @@ def piggy_source(
     contacts_sweep: bool = True,
     contacts_sweep_every_runs: int = DEFAULT_SWEEP_EVERY_RUNS,
     refetch_contacts: list[str] | None = None,
+    full_reads_every_runs: int = list_schedule.DEFAULT_FULL_READS_EVERY_RUNS,
     max_retire_share: float = DEFAULT_MAX_RETIRE_SHARE,
     start_date: datetime | None = None,
     end_date: datetime | None = None,
@@ -108,7 +112,9 @@ def piggy_source(
     every = check_every(contacts_sweep_every_runs) if contacts_sweep else 0
     plan = ContactsPlan(bool(every) and sweep_due(every), every, share, refetch_contacts or ())
     dated["contacts"] = _contacts(shared, plan, lookback, concurrency, window)
-    return [dated[n] if n in dated else _entity(shared, n, concurrency) for n in RESOURCE_NAMES]
+    lists = list_schedule.check_every(full_reads_every_runs)
+    entities = {n: _entity(shared, n, concurrency, lists) for n in RESOURCE_NAMES if n not in dated}
+    return [(dated | entities)[n] for n in RESOURCE_NAMES]
 
 
 def _ledger(
@@ -224,13 +230,17 @@ def _contacts(
     return contacts
 
 
-def _entity(shared: SharedClient, name: str, concurrency: int) -> DltResource:
-    """A mutable entity without a date filter: read in full and merged on its key."""
+def _entity(shared: SharedClient, name: str, concurrency: int, every_runs: int) -> DltResource:
+    """A mutable entity without a date filter: read in full and merged on its key; a paged list
+    on one run in `every_runs` (a settings list is one request, read every run)."""
     spec = ENTITY_TABLES[name]
     key = spec.columns[0].name
+    scheduled = ENDPOINTS[name].page_size_param is not None
 
     @dlt.resource(name=name, primary_key=key, write_disposition="merge", parallelized=True)
     def entity() -> Iterator[Any]:
+        if scheduled and not list_schedule.full_read_due(every_runs):
+            return
         pages = read_listing(shared, name, ENDPOINTS[name], {}, concurrency)
         yield FIRST_PAGE_ASKED
         for records in pages:
