@@ -112,7 +112,7 @@ def piggy_source(
     every = check_every(contacts_sweep_every_runs) if contacts_sweep else 0
     plan = ContactsPlan(bool(every) and sweep_due(every), every, share, refetch_contacts or ())
     dated["contacts"] = _contacts(shared, plan, lookback, concurrency, window)
-    lists = list_schedule.check_every(full_reads_every_runs)
+    lists = check_every(full_reads_every_runs, "full_reads_every_runs")
     entities = {n: _entity(shared, n, concurrency, lists) for n in RESOURCE_NAMES if n not in dated}
     return [(dated | entities)[n] for n in RESOURCE_NAMES]
 

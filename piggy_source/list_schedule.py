@@ -13,19 +13,8 @@ commits with the load: a failed run is not counted.
 
 import dlt
 
-from piggy_source.exceptions import PiggyConfigError
-
 RUNS_SINCE_KEY = "runs_since_full_read"
 DEFAULT_FULL_READS_EVERY_RUNS = 1
-
-
-def check_every(every_runs: int) -> int:
-    if not isinstance(every_runs, int) or every_runs < 1:
-        raise PiggyConfigError(
-            f"sources.piggy.full_reads_every_runs must be at least 1, not {every_runs!r}: "
-            "fix it in .dlt/config.toml or SOURCES__PIGGY__FULL_READS_EVERY_RUNS"
-        )
-    return every_runs
 
 
 def full_read_due(every_runs: int) -> bool:

@@ -24,11 +24,12 @@ EVERY_KEY = "sweep_every_runs"
 DEFAULT_SWEEP_EVERY_RUNS = 1
 
 
-def check_every(every_runs: int) -> int:
+def check_every(every_runs: int, setting: str = "contacts_sweep_every_runs") -> int:
+    """`every_runs` if it is a whole number of runs, else one line naming the `setting`."""
     if not isinstance(every_runs, int) or every_runs < 1:
         raise PiggyConfigError(
-            f"sources.piggy.contacts_sweep_every_runs must be at least 1, not {every_runs!r}: "
-            "fix it in .dlt/config.toml or SOURCES__PIGGY__CONTACTS_SWEEP_EVERY_RUNS"
+            f"sources.piggy.{setting} must be at least 1, not {every_runs!r}: "
+            f"fix it in .dlt/config.toml or SOURCES__PIGGY__{setting.upper()}"
         )
     return every_runs
 
