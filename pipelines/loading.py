@@ -137,7 +137,10 @@ def make_source(
     options: dict[str, Any],
 ) -> DltSource:
     """The Piggy source narrowed to the `selected` resources (None: all); `base_url` and the
-    backfill `window` join the source's other `options`."""
+    backfill `window` join the source's other `options`. A list named in the selection is read
+    whatever `full_reads_every_runs` says: the user asked for it."""
+    if selected:
+        options = {**options, "full_reads_every_runs": 1}
     if base_url is not None:
         options = {**options, "base_url": base_url}
     source = piggy_source(start_date=window[0], end_date=window[1], stats=stats, **options)

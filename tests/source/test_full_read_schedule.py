@@ -58,3 +58,15 @@ def test_every_run_reads_them_by_default_and_a_bad_setting_stops_in_one_line(
     monkeypatch.setenv("SOURCES__PIGGY__FULL_READS_EVERY_RUNS", "0")
     with pytest.raises(Exception, match="full_reads_every_runs must be at least 1"):
         warehouse.load()
+
+
+def test_a_list_named_in_the_selection_is_read_whatever_the_schedule(
+    make_sandbox, tmp_path, monkeypatch
+):
+    sandbox = make_sandbox(scale=60)
+    warehouse = Warehouse(tmp_path, sandbox)
+    monkeypatch.setenv("SOURCES__PIGGY__FULL_READS_EVERY_RUNS", "5")
+    warehouse.load()
+    sandbox.control.reset_totals()
+    warehouse.load(resources=["vouchers", "contacts"])
+    assert list_requests(sandbox) == {"GET /vouchers": 1}
