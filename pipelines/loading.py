@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.pipeline import get_dlt_pipelines_dir
 from dlt.extract import DltSource
 
 from piggy_source import RESOURCE_NAMES, piggy_source
@@ -120,12 +121,21 @@ def make_pipeline(
 @contextmanager
 def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
     """Refuse a second run of the same pipeline while one is loading."""
-    lock_path = Path(pipeline.pipelines_dir) / f".{pipeline.pipeline_name}.run.lock"
+    with run_lock(pipeline.pipelines_dir, pipeline.pipeline_name):
+        yield
+
+
+@contextmanager
+def run_lock(pipelines_dir: str | Path | None, pipeline_name: str) -> Iterator[None]:
+    """The pipeline's run lock, found without opening the pipeline: a run takes it before dlt
+    restores the pipeline, since a second first run restoring the working folder the first one
+    is still writing fails with dlt's CannotRestorePipelineException instead of refusing."""
+    folder = Path(pipelines_dir or get_dlt_pipelines_dir())
     busy = (
-        f"another piggy-elt run is loading pipeline {pipeline.pipeline_name!r}; "
+        f"another piggy-elt run is loading pipeline {pipeline_name!r}; "
         "wait for it to finish, then run again"
     )
-    with held(lock_path, busy):
+    with held(folder / f".{pipeline_name}.run.lock", busy):
         yield
 
 
@@ -198,13 +208,15 @@ def run_load(
     selected = check_selection(resources, refresh, start_date, end_date)
     arrow_on_the_system_allocator()
     configure_dlt(destination)
-    pipeline = make_pipeline(pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir)
     stats = RunStats(listener)
     hears, window = start_date is None and not (full_refresh or refresh), (start_date, end_date)
-    source = hearing_source(selected, base_url, stats, window, source_options, hears)
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
-    with exclusive_run(pipeline):  # before anything opens the warehouse: a second run refuses here
+    with run_lock(pipelines_dir, pipeline_name):  # before dlt or the warehouse is opened
+        pipeline = make_pipeline(
+            pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir
+        )
+        source = hearing_source(selected, base_url, stats, window, source_options, hears)
         resumed = finish_interrupted(pipeline)
         source = forget_erased(source, pipeline)
         dropped = history_at_stake(pipeline, full_refresh, refresh)

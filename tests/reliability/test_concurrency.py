@@ -3,6 +3,7 @@ line while the first is loading; the first finishes as if alone, and its state s
 
 from __future__ import annotations
 
+import pytest
 from cli_runs import Workspace, assert_one_line_error, run_together
 from warehouse_checks import (
     Warehouse,
@@ -11,6 +12,9 @@ from warehouse_checks import (
     duplicate_keys,
     fingerprint,
 )
+
+from pipelines.errors import CliError
+from pipelines.loading import run_load, run_lock
 
 
 def test_a_second_run_refuses_while_the_first_loads(make_sandbox, tmp_path):
@@ -33,3 +37,22 @@ def test_a_second_run_refuses_while_the_first_loads(make_sandbox, tmp_path):
     assert_cursors_match_rows(workspace)
     Warehouse.of(workspace, sandbox).load()
     assert not differences(clean.fingerprint(), fingerprint(workspace.duckdb_path))
+
+
+def test_a_run_refuses_before_touching_a_pipeline_another_first_run_is_still_writing(tmp_path):
+    """The first run of a pipeline has begun its working folder but not yet written its state: a
+    second run must refuse on the lock and leave that folder alone. Opening the pipeline first,
+    dlt took the folder for an empty one and wiped it, and the first run then failed with
+    CannotRestorePipelineException."""
+    pipelines_dir = tmp_path / "dlt"
+    begun = pipelines_dir / "piggy" / "schemas" / "piggy.schema.json"
+    begun.parent.mkdir(parents=True)
+    begun.write_text("{}")
+    with run_lock(pipelines_dir, "piggy"), pytest.raises(CliError, match="another piggy-elt run"):
+        run_load(
+            base_url="http://127.0.0.1:9",
+            api_key="not-used",
+            pipelines_dir=pipelines_dir,
+            duckdb_path=tmp_path / "piggy.duckdb",
+        )
+    assert begun.exists(), "the second run wiped the first run's working folder"
