@@ -113,8 +113,8 @@ def piggy_source(
     plan = ContactsPlan(bool(every) and sweep_due(every), every, share, refetch_contacts or ())
     dated["contacts"] = _contacts(shared, plan, lookback, concurrency, window)
     lists = check_every(full_reads_every_runs, "full_reads_every_runs")
-    entities = {n: _entity(shared, n, concurrency, lists) for n in RESOURCE_NAMES if n not in dated}
-    return [(dated | entities)[n] for n in RESOURCE_NAMES]
+    dated |= {n: _entity(shared, n, concurrency, lists) for n in RESOURCE_NAMES if n not in dated}
+    return [dated[n] for n in RESOURCE_NAMES]
 
 
 def _ledger(
