@@ -127,9 +127,9 @@ def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
 
 @contextmanager
 def run_lock(pipelines_dir: str | Path | None, pipeline_name: str) -> Iterator[None]:
-    """The pipeline's run lock, found without opening the pipeline: a run takes it before dlt
-    restores the pipeline, since a second first run restoring the working folder the first one
-    is still writing fails with dlt's CannotRestorePipelineException instead of refusing."""
+    """The pipeline's run lock, found without opening the pipeline. A run takes it before dlt
+    opens the pipeline: dlt wipes a working folder that has no state yet, so a second first run
+    opening the pipeline first deleted what the first run was still writing."""
     folder = Path(pipelines_dir or get_dlt_pipelines_dir())
     busy = (
         f"another piggy-elt run is loading pipeline {pipeline_name!r}; "
