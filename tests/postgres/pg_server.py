@@ -5,6 +5,8 @@ loopback port); this module only reads back the connection settings it wrote, so
 script agree on one way to bring the server up.
 """
 
+import dataclasses
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -47,6 +49,18 @@ class PostgresServer:
             "PIGGY_POSTGRES_PASSWORD": self.password,
             "PIGGY_POSTGRES_DATABASE": self.database,
         }
+
+    def new_database(self) -> "PostgresServer":
+        """The same server, logged in to a database of its own made for the caller.
+
+        dlt keeps a pipeline's state in the warehouse and restores it into an empty working
+        folder, and the exports keep theirs there too: two workspaces loading one database would
+        each see the other's cursors and exported members. A database apiece keeps them apart.
+        """
+        name = f"workspace_{secrets.token_hex(6)}"
+        with self.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        return dataclasses.replace(self, database=name)
 
     @contextmanager
     def cursor(self) -> Iterator:

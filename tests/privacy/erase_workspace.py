@@ -3,7 +3,8 @@ data in every table of every schema and in every file.
 
 Each workspace has its own private sandbox (the tests change the account: a member renames, a
 contact is deleted), its own dlt folder, warehouse, exports and dbt artifacts. The PostgreSQL
-server is the one `scripts/postgres-server.sh` starts for tests/postgres.
+server is the one `scripts/postgres-server.sh` starts for tests/postgres, shared by the session;
+each workspace loads a database of its own on it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class Workspace:
     sandbox: Sandbox
     server: PostgresServer | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.server:
+            self.server = self.server.new_database()
 
     @property
     def destination(self) -> str:

@@ -42,12 +42,18 @@ def segment_files(root: Path) -> list[Path]:
     return sorted((root / "exports").glob("seg_*/seg_*.parquet"))
 
 
-def exported_member(root: Path) -> tuple[str, str]:
+def exported_member(root: Path, export_output: str) -> tuple[str, str]:
+    counts = {}
     for parquet in segment_files(root):
-        for row in pq.read_table(parquet).to_pylist():
+        rows = pq.read_table(parquet).to_pylist()
+        counts[parquet.name] = (len(rows), sum(1 for row in rows if row.get("email_sha256")))
+        for row in rows:
             if row.get("email_sha256"):
                 return row["contact_uuid"], row["email_sha256"]
-    raise AssertionError("no segment exported a member with email_sha256")
+    raise AssertionError(
+        f"no segment exported a member with email_sha256; (rows, hashed) per file: {counts}; "
+        f"the export printed:\n{export_output}"
+    )
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -68,14 +74,14 @@ def hashed(request, tmp_path_factory, sandbox_data_dir) -> Iterator[Hashed]:
         )
         workspace.run()
         workspace.transform()
-        workspace.cli("export")
+        exported = workspace.cli("export")
         emails = {
             row[0]
             for row in workspace.query(
                 "SELECT DISTINCT email FROM piggy_raw.contacts WHERE email IS NOT NULL"
             )
         }
-        uuid, member_hash = exported_member(root)
+        uuid, member_hash = exported_member(root, exported.stdout + exported.stderr)
         refused = workspace.cli("export", ok=False, PRIVACY__EMAIL_IN_MODELS="plain")
         before = {p.name: pq.read_table(p).to_pylist() for p in segment_files(root)}
         erase = ["erase", "--contact", uuid, "--apply", "--target-path", str(root / "dbt-target")]
