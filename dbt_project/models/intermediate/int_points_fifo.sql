@@ -157,7 +157,13 @@ lot_expiry as (
             order by lot_peaks.earned_at, lot_peaks.lot_uuid
             rows between unbounded preceding and current row
         )) as breakage_after,
-        coalesce(stretch_start.breakage_at_start, 0) as breakage_at_stretch_start
+        {#- The same window one row shorter, sorted once with it: the breakage before the lot
+            expires, which lag() would have taken a second sort of every lot to find. -#}
+        greatest(coalesce(stretch_start.breakage_at_start, 0), coalesce(max(lot_peaks.unspent_at_expiry) over (
+            partition by lot_peaks.contact_uuid, lot_peaks.stretch
+            order by lot_peaks.earned_at, lot_peaks.lot_uuid
+            rows between unbounded preceding and 1 preceding
+        ), 0)) as breakage_before_expiry
     from lot_peaks
     left join stretch_start
         on stretch_start.contact_uuid = lot_peaks.contact_uuid
@@ -188,9 +194,7 @@ select
     earned_date,
     earned_through_lot,
     removed_before_expiry,
-    breakage_after - coalesce(lag(breakage_after) over (
-        partition by contact_uuid, stretch order by earned_at, lot_uuid
-    ), breakage_at_stretch_start) as expiring_credits,
+    breakage_after - breakage_before_expiry as expiring_credits,
     0 as breakage_reversed_credits,
     breakage_after,
     expiry_date <= {{ as_of_date() }} as is_expired
