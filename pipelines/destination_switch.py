@@ -9,15 +9,21 @@ where this run loads instead, and holds dlt's line back.
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import dlt
 from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 
-def last_destination(pipeline_name: str) -> str | None:
-    """The destination the pipeline's saved state names (its last run, even a failed one)."""
+def last_destination(pipeline_name: str, pipelines_dir: str | Path | None = None) -> str | None:
+    """The destination the pipeline's saved state names (its last run, even a failed one). Read
+    it under the run lock: a state file a running load is writing does not parse."""
     try:
-        pipeline = dlt.attach(pipeline_name=pipeline_name)
+        # dlt types pipelines_dir without None, its default
+        pipeline = dlt.attach(
+            pipeline_name=pipeline_name,
+            pipelines_dir=str(pipelines_dir) if pipelines_dir else None,  # type: ignore[arg-type]
+        )
     except CannotRestorePipelineException:
         return None
     return pipeline.destination.destination_name if pipeline.destination else None

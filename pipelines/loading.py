@@ -5,7 +5,7 @@ of the same pipeline never interleave, and returns a summary of what was read an
 """
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +21,7 @@ from piggy_source.stats import Listener, ResourceStats, RunStats
 from piggy_source.sweep_schedule import schedule_line
 from pipelines.arrow_memory import arrow_on_the_system_allocator
 from pipelines.contacts_history import history_at_stake
+from pipelines.destination_switch import last_destination
 from pipelines.dlt_settings import configure_dlt
 from pipelines.dlt_workarounds import finish_interrupted
 from pipelines.errors import CliError, RefusedError
@@ -197,6 +198,7 @@ def run_load(
     end_date: datetime | None = None,
     listener: Listener | None = None,
     drop_history: bool = False,
+    on_destination_switch: Callable[[str], None] | None = None,
     **source_options: Any,
 ) -> LoadSummary:
     """Load the chosen resources (all by default) and return what was read.
@@ -204,6 +206,8 @@ def run_load(
     `refresh` reloads one resource from scratch (tables and cursor dropped), `full_refresh` every
     one; either refuses to drop the contacts' history unless `drop_history` (`--yes`) says so.
     A backfill window (`start_date`/`end_date`) loads that window and moves no saved cursor.
+    `on_destination_switch` hears the destination of the pipeline's last run when it is another:
+    read under the run lock, never from a state file another run is writing.
     """
     selected = check_selection(resources, refresh, start_date, end_date)
     arrow_on_the_system_allocator()
@@ -213,6 +217,9 @@ def run_load(
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with run_lock(pipelines_dir, pipeline_name):  # before dlt or the warehouse is opened
+        previous = last_destination(pipeline_name, pipelines_dir)
+        if on_destination_switch and previous is not None and previous != destination:
+            on_destination_switch(previous)
         pipeline = make_pipeline(
             pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir
         )

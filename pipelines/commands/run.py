@@ -10,7 +10,7 @@ from rich.table import Table
 
 from piggy_source.stats import ResourceStats
 from pipelines.commands.erase import erase_deleted
-from pipelines.destination_switch import held_back_notice, last_destination
+from pipelines.destination_switch import held_back_notice
 from pipelines.errors import CliError
 from pipelines.json_output import JsonFlag, result_document, warn
 from pipelines.load_status import PipelineStatus, read_status
@@ -60,13 +60,14 @@ def run(
     and logs of scheduled runs hold only the summary.
     """
     with result_document("run", as_json) as document, held_back_notice():
-        previous = last_destination(pipeline_name)
-        if previous not in (None, destination):
+
+        def switched(previous: str) -> None:
             warn(
                 document,
                 f"pipeline {pipeline_name!r} was last run with --destination {previous}; this "
                 f"run loads into {destination}",
             )
+
         summary = _load(
             split_names(resources),
             destination=destination,
@@ -78,6 +79,7 @@ def run(
             start_date=parse_day(start_date, "--start-date"),
             end_date=parse_day(end_date, "--end-date"),
             drop_history=yes,
+            on_destination_switch=switched,
         )
         document.update(load_document(summary))
         if summary.dropped:

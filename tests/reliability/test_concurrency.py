@@ -56,3 +56,17 @@ def test_a_run_refuses_before_touching_a_pipeline_another_first_run_is_still_wri
             duckdb_path=tmp_path / "piggy.duckdb",
         )
     assert begun.exists(), "the second run wiped the first run's working folder"
+
+
+def test_a_run_refuses_before_reading_the_state_another_run_is_writing(tmp_path):
+    """The run command reads which destination the pipeline last loaded, from dlt's state. It read
+    it before taking the run lock, and a state file the running load was writing at that moment
+    failed it with a raw dlt error; now it reads under the lock, so it refuses on the lock."""
+    workspace = Workspace(tmp_path / "work", env={"SOURCES__PIGGY__API_KEY": "not-used"})
+    state = workspace.pipeline_dir / "state.json"
+    state.parent.mkdir(parents=True)
+    state.write_text('{"_state_version": 3, "_local": {"first_run"')
+    with run_lock(workspace.dlt_dir / "pipelines", "piggy"):
+        result = workspace.run("run", "--base-url", "http://127.0.0.1:9")
+    assert_one_line_error(result, "another piggy-elt run", "wait for it to finish")
+    assert state.read_text() == '{"_state_version": 3, "_local": {"first_run"'
