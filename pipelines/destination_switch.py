@@ -17,7 +17,7 @@ from dlt.pipeline.exceptions import CannotRestorePipelineException
 
 def last_destination(pipeline_name: str, pipelines_dir: str | Path | None = None) -> str | None:
     """The destination the pipeline's saved state names (its last run, even a failed one). Read
-    it under the run lock: a state file a running load is writing does not parse."""
+    it under the run lock: while another run creates the working folder, opening it fails."""
     try:
         # dlt types pipelines_dir without None, its default
         pipeline = dlt.attach(

@@ -207,7 +207,7 @@ def run_load(
     one; either refuses to drop the contacts' history unless `drop_history` (`--yes`) says so.
     A backfill window (`start_date`/`end_date`) loads that window and moves no saved cursor.
     `on_destination_switch` hears the destination of the pipeline's last run when it is another:
-    read under the run lock, never from a state file another run is writing.
+    read under the run lock, never from a working folder another run is creating.
     """
     selected = check_selection(resources, refresh, start_date, end_date)
     arrow_on_the_system_allocator()

@@ -59,9 +59,11 @@ def test_a_run_refuses_before_touching_a_pipeline_another_first_run_is_still_wri
 
 
 def test_a_run_refuses_before_reading_the_state_another_run_is_writing(tmp_path):
-    """The run command reads which destination the pipeline last loaded, from dlt's state. It read
-    it before taking the run lock, and a state file the running load was writing at that moment
-    failed it with a raw dlt error; now it reads under the lock, so it refuses on the lock."""
+    """The run command reads which destination the pipeline last loaded from dlt's state. It read
+    it before taking the run lock, and in a fresh-clone CI run the second of two first runs failed
+    there with a raw CannotRestorePipelineException instead of the lock's refusal. A state file
+    that cannot be read stands in for the folder the running load is creating: the second run
+    must refuse on the lock without opening it."""
     workspace = Workspace(tmp_path / "work", env={"SOURCES__PIGGY__API_KEY": "not-used"})
     state = workspace.pipeline_dir / "state.json"
     state.parent.mkdir(parents=True)
