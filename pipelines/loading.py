@@ -217,9 +217,10 @@ def run_load(
     mode = "drop_sources" if full_refresh else ("drop_resources" if refresh else None)
     started = time.monotonic()
     with run_lock(pipelines_dir, pipeline_name):  # before dlt or the warehouse is opened
-        previous = last_destination(pipeline_name, pipelines_dir)
-        if on_destination_switch and previous is not None and previous != destination:
-            on_destination_switch(previous)
+        if on_destination_switch:
+            previous = last_destination(pipeline_name, pipelines_dir)
+            if previous is not None and previous != destination:
+                on_destination_switch(previous)
         pipeline = make_pipeline(
             pipeline_name, dataset_name, destination, duckdb_path, pipelines_dir
         )
