@@ -120,17 +120,12 @@ def make_pipeline(
 
 
 @contextmanager
-def exclusive_run(pipeline: dlt.Pipeline) -> Iterator[None]:
-    """Refuse a second run of the same pipeline while one is loading."""
-    with run_lock(pipeline.pipelines_dir, pipeline.pipeline_name):
-        yield
-
-
-@contextmanager
 def run_lock(pipelines_dir: str | Path | None, pipeline_name: str) -> Iterator[None]:
-    """The pipeline's run lock, found without opening the pipeline. A run takes it before dlt
-    opens the pipeline: dlt wipes a working folder that has no state yet, so a second first run
-    opening the pipeline first deleted what the first run was still writing."""
+    """Refuse a second run of the same pipeline while one holds this lock (a load, an erasure).
+
+    Found without opening the pipeline, so a run takes it before dlt opens the pipeline: dlt
+    wipes a working folder that has no state yet, so a second first run opening the pipeline
+    first deleted what the first run was still writing."""
     folder = Path(pipelines_dir or get_dlt_pipelines_dir())
     busy = (
         f"another piggy-elt run is loading pipeline {pipeline_name!r}; "

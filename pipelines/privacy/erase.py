@@ -20,7 +20,7 @@ from pipelines.dlt_sql import MissingTable
 from pipelines.errors import CliError
 from pipelines.exports.settings import ExportsConfiguration
 from pipelines.exports.warehouse import ACTIONS_DATASET, actions_session, sql_client
-from pipelines.loading import exclusive_run
+from pipelines.loading import run_lock
 from pipelines.payouts.settings import PayoutSettings
 from pipelines.privacy.files import erase_from_files, erase_from_journal
 from pipelines.privacy.log import log_entry, record_erasures
@@ -62,7 +62,7 @@ class Erasure:
 def erasure_session(pipeline_name: str) -> Iterator[Session]:
     """Both locks held, the warehouse and every folder of personal data located."""
     loaded = attach_pipeline(pipeline_name, NOTHING_TO_ERASE)
-    with exclusive_run(loaded), actions_session(pipeline_name) as actions:
+    with run_lock(loaded.pipelines_dir, pipeline_name), actions_session(pipeline_name) as actions:
         exports = resolve_configuration(ExportsConfiguration(), sections=("exports",))
         payouts = resolve_configuration(PayoutSettings(), sections=("payouts",))
         webhooks = resolve_configuration(WebhooksConfiguration(), sections=("webhooks",))

@@ -10,7 +10,7 @@ from source_helpers import api_records, api_totals
 
 from pipelines.errors import CliError
 from pipelines.load_status import read_status
-from pipelines.loading import exclusive_run, make_pipeline
+from pipelines.loading import run_lock
 
 LEDGERS = ("loyalty_transactions", "giftcard_transactions", "prepaid_transactions")
 ACTIVITY = {"signups": 6, "earns": 60, "redemptions": 15, "cashback": 12, "tier_changes": 6,
@@ -130,8 +130,7 @@ def test_refresh_reloads_one_resource_and_full_refresh_reloads_all(sandbox, ware
 def test_a_second_run_of_the_same_pipeline_refuses_while_one_is_loading(sandbox, warehouse):
     wh = warehouse(sandbox)
     wh.load(resources=["tiers"])
-    pipeline = make_pipeline(duckdb_path=wh.path, pipelines_dir=wh.root / "dlt")
-    with exclusive_run(pipeline), pytest.raises(CliError, match="another piggy-elt run"):
+    with run_lock(wh.root / "dlt", "piggy"), pytest.raises(CliError, match="another piggy-elt run"):
         wh.load(resources=["tiers"])
     wh.load(resources=["tiers"])
     assert wh.counts()["tiers"] == api_totals(sandbox, ["tiers"])["tiers"]
