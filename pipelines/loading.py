@@ -194,6 +194,7 @@ def run_load(
     listener: Listener | None = None,
     drop_history: bool = False,
     on_destination_switch: Callable[[str], None] | None = None,
+    then: Callable[[], None] | None = None,
     **source_options: Any,
 ) -> LoadSummary:
     """Load the chosen resources (all by default) and return what was read.
@@ -202,7 +203,9 @@ def run_load(
     one; either refuses to drop the contacts' history unless `drop_history` (`--yes`) says so.
     A backfill window (`start_date`/`end_date`) loads that window and moves no saved cursor.
     `on_destination_switch` hears the destination of the pipeline's last run when it is another:
-    read under the run lock, never from a working folder another run is creating.
+    read under the run lock, never from a working folder another run is creating. `then` runs
+    after the load under the same lock (the run command's retention erasure), so no second run
+    loads between the two.
     """
     selected = check_selection(resources, refresh, start_date, end_date)
     arrow_on_the_system_allocator()
@@ -227,6 +230,8 @@ def run_load(
             raise RefusedError(f"{dropped}; run again with --yes to drop it")
         # dlt types refresh without None, its default
         info = pipeline.run(source, loader_file_format="parquet", refresh=mode)  # type: ignore[arg-type]
+        if then:
+            then()
     return LoadSummary(
         pipeline_name=pipeline_name,
         dataset_name=dataset_name,

@@ -80,6 +80,7 @@ def run(
             end_date=parse_day(end_date, "--end-date"),
             drop_history=yes,
             on_destination_switch=switched,
+            then=lambda: erase_deleted(pipeline_name),
         )
         document.update(load_document(summary))
         if summary.dropped:
@@ -88,7 +89,6 @@ def run(
         typer.echo(f"warehouse: {summary.warehouse}")
         if summary.contacts_sweep:
             typer.echo(f"contacts sweep: {summary.contacts_sweep}")
-        erase_deleted(pipeline_name)
 
 
 def _load(names: list[str] | None, **options: Any) -> LoadSummary:

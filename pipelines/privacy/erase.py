@@ -8,7 +8,7 @@ warehouse, the files and the webhook journal, then lets the caller rebuild the m
 """
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,10 +59,14 @@ class Erasure:
 
 
 @contextmanager
-def erasure_session(pipeline_name: str) -> Iterator[Session]:
-    """Both locks held, the warehouse and every folder of personal data located."""
+def erasure_session(pipeline_name: str, run_locked: bool = False) -> Iterator[Session]:
+    """Both locks held, the warehouse and every folder of personal data located.
+
+    `run_locked`: the caller already holds the run lock (a run's retention pass, between its
+    load and its end); the lock cannot be taken twice, even by the process holding it."""
     loaded = attach_pipeline(pipeline_name, NOTHING_TO_ERASE)
-    with run_lock(loaded.pipelines_dir, pipeline_name), actions_session(pipeline_name) as actions:
+    run = nullcontext() if run_locked else run_lock(loaded.pipelines_dir, pipeline_name)
+    with run, actions_session(pipeline_name) as actions:
         exports = resolve_configuration(ExportsConfiguration(), sections=("exports",))
         payouts = resolve_configuration(PayoutSettings(), sections=("payouts",))
         webhooks = resolve_configuration(WebhooksConfiguration(), sections=("webhooks",))

@@ -3,8 +3,11 @@ line while the first is loading; the first finishes as if alone, and its state s
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from cli_runs import Workspace, assert_one_line_error, run_together
+from typer.testing import CliRunner
 from warehouse_checks import (
     Warehouse,
     assert_cursors_match_rows,
@@ -13,6 +16,8 @@ from warehouse_checks import (
     fingerprint,
 )
 
+from pipelines.cli import app
+from pipelines.commands import erase as erase_command
 from pipelines.errors import CliError
 from pipelines.loading import run_load, run_lock
 
@@ -72,3 +77,25 @@ def test_a_run_refuses_before_reading_the_state_another_run_is_writing(tmp_path)
         result = workspace.run("run", "--base-url", "http://127.0.0.1:9")
     assert_one_line_error(result, "another piggy-elt run", "wait for it to finish")
     assert state.read_text() == '{"_state_version": 3, "_local": {"first_run"'
+
+
+def test_a_run_keeps_its_lock_through_its_retention_erasure(sandbox, tmp_path, monkeypatch):
+    """`piggy-elt run` ends with the retention erasure, which reads and rewrites the warehouse. It
+    ran after the load had let go of the run lock: a second run could load in between, and the
+    first, its load done, then met the warehouse busy. Whether another process can take the lock
+    is asked while the erasure runs."""
+    workspace = Workspace(tmp_path / "work", env={"SOURCES__PIGGY__API_KEY": sandbox.token})
+    lock = workspace.dlt_dir / "pipelines" / ".piggy.run.lock"
+    others_could_lock: list[bool] = []
+
+    def erase_deleted_members(pipeline_name, rebuild, now=None, run_locked=False):
+        taken = subprocess.run(["flock", "--nonblock", str(lock), "true"], check=False)
+        others_could_lock.append(taken.returncode == 0)
+        return []
+
+    monkeypatch.setattr(erase_command, "erase_deleted_members", erase_deleted_members)
+    result = CliRunner().invoke(
+        app, ["run", "--base-url", sandbox.base_url], env=workspace.environment()
+    )
+    assert result.exit_code == 0, result.output
+    assert others_could_lock == [False], "another run could take the lock during the erasure"
