@@ -81,9 +81,10 @@ def test_a_run_refuses_before_reading_the_state_another_run_is_writing(tmp_path)
 
 def test_a_run_keeps_its_lock_through_its_retention_erasure(sandbox, tmp_path, monkeypatch):
     """`piggy-elt run` ends with the retention erasure, which reads and rewrites the warehouse. It
-    ran after the load had let go of the run lock: a second run could load in between, and the
-    first, its load done, then met the warehouse busy. Whether another process can take the lock
-    is asked while the erasure runs."""
+    ran after the load had let go of the run lock, so a second run could start loading while the
+    first still worked on the warehouse (a DuckDB file takes one writing process: one of them
+    would fail on its lock). Whether another process can take the lock is asked while the
+    erasure runs."""
     workspace = Workspace(tmp_path / "work", env={"SOURCES__PIGGY__API_KEY": sandbox.token})
     lock = workspace.dlt_dir / "pipelines" / ".piggy.run.lock"
     others_could_lock: list[bool] = []
