@@ -48,7 +48,7 @@ def erase_deleted_members(
     due = [uuid for uuid in deleted if member_hash(key, uuid) not in erased]
     if not due:
         return []
-    with erasure_session(pipeline_name, run_locked) as session:
+    with erasure_session(pipeline_name, run_locked=run_locked) as session:
         members = [find_member(session, uuid, None) for uuid in due]
         return erase_all(session, members, RETENTION, os_user(), key, rebuild)
 
