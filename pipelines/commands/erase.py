@@ -57,9 +57,7 @@ def erase_deleted(pipeline_name: str) -> None:
     """Apply the retention rule after a load, under that run's lock (`run_load(then=...)`);
     without an erasure key, say what to store."""
     try:
-        done = erase_deleted_members(
-            pipeline_name, lambda: rebuild(pipeline_name, None), run_locked=True
-        )
+        done = erase_deleted_members(pipeline_name, lambda: rebuild(pipeline_name, None))
     except (MissingErasureKey, RefusedError) as reason:
         typer.secho(
             f"warning: members deleted in Piggy are due for erasure, not erased: {reason}",

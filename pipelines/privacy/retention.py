@@ -27,16 +27,14 @@ from pipelines.warehouse import attach_pipeline
 
 
 def erase_deleted_members(
-    pipeline_name: str,
-    rebuild: Callable[[], None],
-    now: datetime | None = None,
-    run_locked: bool = False,
+    pipeline_name: str, rebuild: Callable[[], None], now: datetime | None = None
 ) -> list[Erasure]:
     """Erase every member deleted long enough ago and not erased yet; rebuild once if any.
 
     Who is due is read before the actions lock is taken, so a run with nobody due never waits
     on an export; the erasure key is asked for only when someone is due, so such an account
-    needs none. `run_locked`: the caller holds the run lock (see `erasure_session`)."""
+    needs none. A run calls it under its own run lock (`run_load(then=...)`), so it takes only
+    the actions lock."""
     config = load_privacy()
     cutoff = (now or datetime.now(UTC)) - timedelta(days=config.erase_deleted_after_days)
     loaded = attach_pipeline(pipeline_name, NOTHING_TO_ERASE)
@@ -48,7 +46,7 @@ def erase_deleted_members(
     due = [uuid for uuid in deleted if member_hash(key, uuid) not in erased]
     if not due:
         return []
-    with erasure_session(pipeline_name, run_locked=run_locked) as session:
+    with erasure_session(pipeline_name, run_locked=True) as session:
         members = [find_member(session, uuid, None) for uuid in due]
         return erase_all(session, members, RETENTION, os_user(), key, rebuild)
 

@@ -89,7 +89,7 @@ def test_a_run_keeps_its_lock_through_its_retention_erasure(sandbox, tmp_path, m
     lock = workspace.dlt_dir / "pipelines" / ".piggy.run.lock"
     others_could_lock: list[bool] = []
 
-    def erase_deleted_members(pipeline_name, rebuild, now=None, run_locked=False):
+    def erase_deleted_members(pipeline_name, rebuild, now=None):
         taken = subprocess.run(["flock", "--nonblock", str(lock), "true"], check=False)
         others_could_lock.append(taken.returncode == 0)
         return []
